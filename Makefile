@@ -1,0 +1,142 @@
+# ismsc — build, run, test, install. GNU make.
+#
+#   make            build build/ismsc
+#   make run        build, then check samples/ (installs missing Debian packages)
+#   make test       every test: unit, golden, hostile input, ASan+UBSan, valgrind
+#   make bench      documents per second and peak memory on generated corpora
+#   make install    PREFIX (default /usr/local) and DESTDIR honoured
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+VERSION := 0.1.0
+SHARED  ?= ../shared
+
+CC      ?= cc
+PKGS    := libcmark-gfm yaml-0.1 libxml-2.0 lua5.4
+# cmark-gfm's extensions library has no .pc file: linked by name.
+CMARK_EXT_LIBS := -lcmark-gfm-extensions
+
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wwrite-strings -Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Werror
+CFLAGS  ?= -O2 -g
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP \
+             -DISMSC_VERSION='"$(VERSION)"' -DISMSC_DATADIR='"$(PREFIX)/share/ismsc"'
+LIBS    = $(CMARK_EXT_LIBS) $(PKG_LIBS) -lpthread -lm
+
+SRCS    := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
+OBJS    := $(SRCS:compiler/%.c=build/%.o)
+ASAN_OBJS := $(SRCS:compiler/%.c=build/asan/%.o)
+SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
+
+.PHONY: all run test unit golden hostile asan valgrind bench install uninstall clean deps regen check-deps
+
+all: build/ismsc
+
+# Debian packages that provide what the build and the tests need.
+DEB_PKGS := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm libyaml-dev \
+            libxml2-dev liblua5.4-dev libcmocka-dev valgrind python3 time
+
+# Install the Debian packages that are missing (as root, with apt-get), or say which.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian packages:$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null \
+	      || { echo "apt-get install failed:$$missing" >&2; exit 1; }; \
+	  else \
+	    echo "missing Debian packages:$$missing" >&2; \
+	    echo "install them with: sudo apt-get install$$missing" >&2; exit 1; \
+	  fi; \
+	fi
+
+build/ismsc: build/main.o $(OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+build/%.o: compiler/%.c | build
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/asan/ismsc: build/asan/main.o $(ASAN_OBJS)
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LIBS)
+
+build/asan/%.o: compiler/%.c | build
+	@mkdir -p build/asan
+	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -c -o $@ $<
+
+build:
+	@mkdir -p build build/tests build/asan
+
+run: deps
+	$(MAKE) all
+	build/ismsc check samples
+
+# ---- tests ----------------------------------------------------------------
+
+build/tests/test_%: tests/unit/test_%.c $(OBJS) | build
+	$(CC) $(ALL_CFLAGS) -Icompiler $$(pkg-config --cflags cmocka) -o $@ $< $(OBJS) \
+	  $$(pkg-config --libs cmocka) $(LIBS)
+
+unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do $$t || fail=1; done; exit $$fail
+
+golden: build/ismsc
+	tests/golden.sh build/ismsc
+
+hostile: build/ismsc
+	tests/hostile.sh build/ismsc
+
+# The same golden and hostile suites under AddressSanitizer + UBSan.
+asan: build/asan/ismsc
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  tests/golden.sh build/asan/ismsc
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  tests/hostile.sh build/asan/ismsc
+
+valgrind: build/ismsc
+	tests/valgrind.sh build/ismsc
+
+test: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) golden
+	$(MAKE) hostile
+	$(MAKE) asan
+	$(MAKE) valgrind
+	tests/install.sh
+	tests/corpus.sh build/ismsc
+	@echo "make test: all suites passed"
+
+# Rewrite the expected files of the golden cases (review the diff!).
+regen: build/ismsc
+	tests/golden.sh --regen build/ismsc
+
+bench: deps
+	$(MAKE) all
+	tests/bench.sh build/ismsc
+
+# ---- install --------------------------------------------------------------
+
+install: build/ismsc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ismsc \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 build/ismsc $(DESTDIR)$(PREFIX)/bin/ismsc
+	rm -rf $(DESTDIR)$(PREFIX)/share/ismsc/schemas $(DESTDIR)$(PREFIX)/share/ismsc/samples \
+	  $(DESTDIR)$(PREFIX)/share/ismsc/lua $(DESTDIR)$(PREFIX)/share/ismsc/templates
+	cp -R schemas samples lua templates $(DESTDIR)$(PREFIX)/share/ismsc/
+	install -m 644 man/ismsc.1 $(DESTDIR)$(PREFIX)/share/man/man1/ismsc.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/ismsc $(DESTDIR)$(PREFIX)/share/man/man1/ismsc.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/ismsc
+
+clean:
+	rm -rf build
+
+-include $(wildcard build/*.d build/asan/*.d)

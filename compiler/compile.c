@@ -1,0 +1,260 @@
+/* compile.c — one run of the compiler, stage after stage. */
+#include "compile.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "markdown.h"
+
+#ifndef ISMSC_DATADIR
+#define ISMSC_DATADIR "/usr/local/share/ismsc"
+#endif
+
+static int
+S_isdir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *
+find_datadir(void)
+{
+	const char *env = getenv("ISMSC_DATADIR");
+	char exe[PATH_MAX], *p, *cand;
+	ssize_t n;
+
+	if (env != NULL && env[0] != '\0')
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((p = strrchr(exe, '/')) != NULL)
+			*p = '\0';
+		cand = xasprintf("%s/../share/ismsc", exe);
+		if (S_isdir(cand)) {
+			char *s = xasprintf("%s/schemas", cand);
+			int ok = S_isdir(s);
+			free(s);
+			if (ok)
+				return cand;
+		}
+		free(cand);
+		cand = xasprintf("%s/../schemas/catalogs", exe);
+		if (S_isdir(cand)) {
+			free(cand);
+			return xasprintf("%s/..", exe);
+		}
+		free(cand);
+	}
+	return S_isdir(ISMSC_DATADIR) ? xstrdup(ISMSC_DATADIR) : NULL;
+}
+
+/* Read a whole file of a source, with the size limit as a diagnostic. */
+static int
+S_read(struct run *r, struct source *src, const char *path, char **data, size_t *len)
+{
+	int rc = source_read(src, path, data, len, FILE_LIMIT);
+
+	if (rc == SOURCE_TOO_BIG)
+		diag_add(&r->diags, R_LIMIT, path, 1, 1, "file is larger than the limit of %d MiB",
+		    FILE_LIMIT >> 20);
+	else if (rc != SOURCE_OK)
+		diag_add(&r->diags, R_SYNTAX, path, 1, 1, "cannot read the file");
+	return rc;
+}
+
+static int
+S_as_of(struct run *r)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+
+	if (r->opt->as_of != NULL) {
+		if (date_parse(r->opt->as_of, strlen(r->opt->as_of), &r->as_of) != 0) {
+			fprintf(stderr, "ismsc: --as-of '%s' is not a date (YYYY-MM-DD)\n", r->opt->as_of);
+			return -1;
+		}
+		return 0;
+	}
+	if (r->cfg.has_as_of) {
+		r->as_of = r->cfg.as_of;
+		return 0;
+	}
+	if (sde != NULL && sde[0] != '\0') {
+		char *end;
+		long long v;
+		errno = 0;
+		v = strtoll(sde, &end, 10);
+		if (errno == 0 && *end == '\0' && v >= 0) {
+			r->as_of = date_from_epoch(v);
+			return 0;
+		}
+		fprintf(stderr, "ismsc: SOURCE_DATE_EPOCH '%s' is not a number of seconds; using today\n", sde);
+	}
+	r->as_of = date_from_epoch((long long)time(NULL));
+	return 0;
+}
+
+/* The compiler's kinds and catalogue, then the project's own kinds. */
+static int
+S_schemas(struct run *r)
+{
+	struct source data;
+	char *dir = xasprintf("%s/schemas", r->datadir), *catfile, *data_text;
+	size_t len;
+	int rc = -1, found = 0;
+	struct diags internal;
+
+	diags_init(&internal);
+	r->sch.risk_scale = r->cfg.risk_scale;
+	if (source_open_dir(&data, dir, NULL, &internal) != 0) {
+		fprintf(stderr, "ismsc: cannot read the schemas in %s: %s\n", dir, strerror(errno));
+		free(dir);
+		return -1;
+	}
+	catfile = xasprintf("catalogs/%s.yaml", r->cfg.catalog);
+	if (!source_has(&data, catfile)) {
+		const struct ynode *at = r->cfg.catalog_node;
+		diag_add(&r->diags, R_SCHEMA, CONFIG_FILE, at ? at->line : 1, at ? at->col : 1,
+		    "field 'catalog' names no known catalogue ('%s')", r->cfg.catalog);
+		free(catfile);
+		catfile = xstrdup("catalogs/iso27001-2022.yaml");
+	}
+	for (size_t i = 0; i < data.n; i++) {
+		const char *p = data.paths[i];
+		int is_cat = strcmp(p, catfile) == 0;
+		size_t n = strlen(p);
+		if (!is_cat && (strchr(p, '/') != NULL || n < 6 || strcmp(p + n - 5, ".yaml") != 0))
+			continue;
+		if (source_read(&data, p, &data_text, &len, FILE_LIMIT) != SOURCE_OK)
+			goto out;
+		int bad = is_cat ? schemas_load_catalog(&r->sch, p, data_text, len, &internal)
+		    : schemas_load_kind(&r->sch, p, data_text, len, 1, &internal);
+		free(data_text);
+		if (bad != 0)
+			goto out;
+		found += is_cat;
+	}
+	if (!found || internal.n > 0)
+		goto out;
+	/* the project's own kinds: schemas/NAME.yaml */
+	for (size_t i = 0; i < r->src.n; i++) {
+		const char *p = r->src.paths[i];
+		size_t n = strlen(p);
+		if (strncmp(p, "schemas/", 8) != 0 || strchr(p + 8, '/') != NULL || n < 13 ||
+		    strcmp(p + n - 5, ".yaml") != 0)
+			continue;
+		r->nfiles++;
+		if (S_read(r, &r->src, p, &data_text, &len) != SOURCE_OK)
+			continue;
+		schemas_load_kind(&r->sch, p, data_text, len, 0, &r->diags);
+		free(data_text);
+	}
+	rc = 0;
+out:
+	if (rc != 0) {
+		fprintf(stderr, "ismsc: the compiler's schemas in %s are broken\n", dir);
+		for (size_t i = 0; i < internal.n; i++)
+			fprintf(stderr, "%s/%s:%d:%d: %s\n", dir, internal.v[i].file, internal.v[i].line,
+			    internal.v[i].col, internal.v[i].msg);
+	}
+	diags_free(&internal);
+	source_close(&data);
+	free(catfile);
+	free(dir);
+	return rc;
+}
+
+static int
+S_threads(const struct options *o)
+{
+	long n = o->threads > 0 ? o->threads : sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 4 ? 4 : (int)n;
+}
+
+int
+run_check(struct run *r, const struct options *opt)
+{
+	char *text;
+	size_t len;
+	struct check_input in;
+
+	memset(r, 0, sizeof(*r));
+	r->opt = opt;
+	arena_init(&r->arena);
+	schemas_init(&r->sch);
+	rules_init(&r->rules);
+	diags_init(&r->diags);
+	r->datadir = opt->datadir ? xstrdup(opt->datadir) : find_datadir();
+	if (r->datadir == NULL) {
+		fputs("ismsc: cannot find the compiler's data folder (set ISMSC_DATADIR)\n", stderr);
+		return 2;
+	}
+	if (source_open_dir(&r->src, opt->src, "_site", &r->diags) != 0) {
+		fprintf(stderr, "ismsc: %s: %s\n", opt->src, strerror(errno));
+		return 2;
+	}
+	if (!source_has(&r->src, CONFIG_FILE)) {
+		fprintf(stderr, "ismsc: %s: no isms.yaml: not the root of an ISMS\n", opt->src);
+		return 2;
+	}
+	r->nfiles++;
+	if (S_read(r, &r->src, CONFIG_FILE, &text, &len) == SOURCE_OK) {
+		config_load(&r->cfg, &r->arena, text, len, &r->diags);
+		free(text);
+	} else {
+		config_load(&r->cfg, &r->arena, "", 0, &r->diags);
+	}
+	if (S_as_of(r) != 0)
+		return 2;
+	if (S_schemas(r) != 0)
+		return 2;
+	md_global_init();
+	model_build(&r->model, &r->src, &r->sch, S_threads(opt), &r->diags);
+	r->nfiles += r->model.ndocs;
+	config_apply_rules(&r->cfg, &r->rules, &r->diags);
+	in.model = &r->model;
+	in.schemas = &r->sch;
+	in.config = &r->cfg;
+	in.source = &r->src;
+	in.as_of = r->as_of;
+	check_model(&in, &r->diags);
+	return 0;
+}
+
+int
+run_report(struct run *r)
+{
+	size_t errors, warnings;
+
+	diags_finish(&r->diags, &r->rules);
+	diags_count(&r->diags, &r->rules, &errors, &warnings);
+	diags_print_text(stdout, &r->diags, &r->rules, r->opt->quiet);
+	fflush(stdout);
+	if (!r->opt->quiet)
+		fprintf(stderr, "ismsc: %zu file%s, %zu error%s, %zu warning%s\n",
+		    r->nfiles, r->nfiles == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
+		    warnings, warnings == 1 ? "" : "s");
+	return errors > 0 || (r->opt->werror && warnings > 0) ? 1 : 0;
+}
+
+void
+run_free(struct run *r)
+{
+	if (r == NULL)
+		return;
+	model_free(&r->model);
+	diags_free(&r->diags);
+	rules_free(&r->rules);
+	schemas_free(&r->sch);
+	source_close(&r->src);
+	arena_free(&r->arena);
+	free(r->datadir);
+}

@@ -1,0 +1,51 @@
+/* compile.h — the pipeline of one run: source -> isms.yaml -> schemas ->
+ * model -> checks -> diagnostics. One struct owns everything of the run. */
+#ifndef ISMSC_COMPILE_H
+#define ISMSC_COMPILE_H
+
+#include "config.h"
+#include "date.h"
+#include "diag.h"
+#include "model.h"
+#include "schema.h"
+#include "source.h"
+
+enum diag_format { DIAG_TEXT };
+
+struct options {
+	const char *src;           /* the source root; "." by default */
+	const char *as_of;         /* --as-of, or NULL */
+	const char *datadir;       /* where schemas/ lives; found when NULL */
+	int werror, quiet;
+	enum diag_format format;
+	int threads;               /* 0: as many as the machine has, up to 4 */
+};
+
+struct run {
+	const struct options *opt;
+	char *datadir;
+	struct source src;
+	struct arena arena;        /* isms.yaml's nodes, strings of the run */
+	struct config cfg;
+	struct schemas sch;
+	struct rules rules;
+	struct diags diags;
+	struct model model;
+	date_t as_of;
+	size_t nfiles;             /* files read, for the summary */
+};
+
+/* Load and check the tree of opt->src. Returns 0 when the run could go
+ * through (diagnostics or not), or 2 after printing why it could not. */
+int run_check(struct run *r, const struct options *opt);
+/* Sort and print the diagnostics and the summary; returns the exit status
+ * (0, or 1 for errors, or for warnings under --werror). */
+int run_report(struct run *r);
+void run_free(struct run *r);
+
+/* The data folder (schemas/, lua/, samples/) of this binary: $ISMSC_DATADIR,
+ * else <bin>/../share/ismsc, else <bin>/.. in a checkout, else the prefix
+ * compiled in. Returns a string to free, or NULL. */
+char *find_datadir(void);
+
+#endif

@@ -1,0 +1,43 @@
+/* config.h — the project file isms.yaml: read, validated at its positions,
+ * and turned into the settings of a run (catalogue, as_of, risk scale and
+ * appetite, rule severities and options, plugins, publishing). */
+#ifndef ISMSC_CONFIG_H
+#define ISMSC_CONFIG_H
+
+#include <stddef.h>
+
+#include "date.h"
+#include "diag.h"
+#include "xalloc.h"
+#include "yaml.h"
+
+#define CONFIG_FILE "isms.yaml"
+
+struct config {
+	const struct ynode *root;          /* the whole mapping (NULL when empty) */
+	const char *name, *organization;
+	const char *catalog;               /* default "iso27001-2022" */
+	const struct ynode *catalog_node;  /* where catalogue findings are reported */
+	int has_as_of;
+	date_t as_of;
+	long review_interval_months;       /* default 12 */
+	long risk_scale, risk_appetite;    /* defaults 5 and 8 */
+	const struct ynode *rules;         /* the rules: mapping, or NULL */
+	const struct ynode *plugins;       /* list of paths, or NULL */
+	const char **exclude_classification, **exclude_status;
+	size_t nexclude_classification, nexclude_status;
+};
+
+/* Parse and validate isms.yaml from text; problems go to d (schema,
+ * field-unknown, syntax, limit). Always fills c with usable settings,
+ * the defaults standing in for bad values. */
+void config_load(struct config *c, struct arena *a, const char *text, size_t len, struct diags *d);
+
+/* Apply rules: to the rule table: severities and, for the unknown names,
+ * field-unknown warnings. Call once every rule (plugins too) is known. */
+void config_apply_rules(const struct config *c, struct rules *t, struct diags *d);
+
+/* The options mapping of a rule (rules: {name: {severity: ..., ...}}), or NULL. */
+const struct ynode *config_rule_options(const struct config *c, const char *rule);
+
+#endif

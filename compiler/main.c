@@ -1,0 +1,147 @@
+/* main.c — the command line: parse it, run the pipeline, exit with its
+ * status. Nothing else happens here. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+#include "init.h"
+#include "xalloc.h"
+
+#ifndef ISMSC_VERSION
+#define ISMSC_VERSION "0.1.0"
+#endif
+
+static const char S_usage[] =
+    "usage: ismsc check [SRC] [--as-of DATE] [--werror] [--quiet] [--diagnostics text]\n"
+    "       ismsc init DIR\n"
+    "       ismsc --help | --version\n";
+
+static const char S_help[] =
+    "ismsc - compile an ISO/IEC 27001 ISMS kept as Markdown with YAML front matter\n"
+    "\n"
+    "Commands:\n"
+    "  check [SRC]        validate the ISMS whose isms.yaml is in SRC (default .)\n"
+    "  init DIR           start a new ISMS in DIR from the sample\n"
+    "\n"
+    "Options:\n"
+    "  --as-of DATE       the date that date rules use (YYYY-MM-DD); else as_of of\n"
+    "                     isms.yaml, else SOURCE_DATE_EPOCH, else today (UTC)\n"
+    "  --werror           exit 1 on warnings too\n"
+    "  --quiet            print errors only, and no summary\n"
+    "  --diagnostics FMT  text (the default)\n"
+    "  -h, --help         this help\n"
+    "  --version          the version\n"
+    "\n"
+    "Diagnostics go to standard output, one per line, sorted:\n"
+    "  FILE:LINE:COL: SEVERITY: MESSAGE [RULE]\n"
+    "and a summary to standard error.\n"
+    "\n"
+    "Exit status: 0 no errors; 1 errors (or warnings with --werror);\n"
+    "2 the compiler could not run (bad usage, no isms.yaml, internal failure).\n";
+
+static int
+S_usage_error(const char *fmt, const char *arg)
+{
+	fputs("ismsc: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	fputs(S_usage, stderr);
+	return 2;
+}
+
+/* The value of an option given as "--name VALUE" or "--name=VALUE". */
+static const char *
+S_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (strcmp(argv[*i], name) == 0 && *i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
+static int
+S_is_opt(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options opt;
+	struct run run;
+	const char *cmd = NULL, *pos[2] = {NULL, NULL};
+	int npos = 0, status;
+
+	memset(&opt, 0, sizeof(opt));
+	opt.src = ".";
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v;
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(S_help, stdout);
+			return 0;
+		} else if (strcmp(a, "--version") == 0) {
+			printf("ismsc %s\n", ISMSC_VERSION);
+			return 0;
+		} else if (strcmp(a, "--werror") == 0) {
+			opt.werror = 1;
+		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+			opt.quiet = 1;
+		} else if (S_is_opt(a, "--as-of")) {
+			if ((v = S_value(argc, argv, &i, "--as-of")) == NULL)
+				return S_usage_error("%s needs a date", a);
+			opt.as_of = v;
+		} else if (S_is_opt(a, "--diagnostics")) {
+			if ((v = S_value(argc, argv, &i, "--diagnostics")) == NULL)
+				return S_usage_error("%s needs a format", a);
+			if (strcmp(v, "text") != 0)
+				return S_usage_error("--diagnostics: unsupported format '%s'", v);
+			opt.format = DIAG_TEXT;
+		} else if (strcmp(a, "--") == 0) {
+			for (i++; i < argc; i++) {
+				if (cmd == NULL)
+					cmd = argv[i];
+				else if (npos < 2)
+					pos[npos++] = argv[i];
+				else
+					return S_usage_error("too many arguments at '%s'", argv[i]);
+			}
+		} else if (a[0] == '-' && a[1] != '\0') {
+			return S_usage_error("unknown option '%s'", a);
+		} else if (cmd == NULL) {
+			cmd = a;
+		} else if (npos < 1) {
+			pos[npos++] = a;
+		} else {
+			return S_usage_error("too many arguments at '%s'", a);
+		}
+	}
+	if (cmd == NULL)
+		return S_usage_error("%s", "a command is needed");
+	if (strcmp(cmd, "init") == 0) {
+		char *datadir;
+		if (npos != 1)
+			return S_usage_error("%s", "init needs a folder");
+		if ((datadir = find_datadir()) == NULL) {
+			fputs("ismsc: cannot find the compiler's data folder (set ISMSC_DATADIR)\n", stderr);
+			return 2;
+		}
+		status = init_tree(datadir, pos[0]);
+		free(datadir);
+		return status;
+	}
+	if (strcmp(cmd, "check") != 0)
+		return S_usage_error("unknown command '%s'", cmd);
+	if (npos == 1)
+		opt.src = pos[0];
+	status = run_check(&run, &opt);
+	if (status == 0)
+		status = run_report(&run);
+	run_free(&run);
+	return status;
+}

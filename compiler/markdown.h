@@ -1,0 +1,49 @@
+/* markdown.h — a Markdown body parsed once with cmark-gfm (tables,
+ * strikethrough, autolinks, task lists): the [[ID]] references in its text
+ * (never in code) and its links and images, each with its position. */
+#ifndef ISMSC_MARKDOWN_H
+#define ISMSC_MARKDOWN_H
+
+#include <stddef.h>
+
+#include "xalloc.h"
+
+struct md_ref {
+	const char *id;      /* in the arena */
+	const char *text;    /* the text after '|', or NULL */
+	int line, col;       /* of the first '[' */
+};
+
+struct md_link {
+	const char *url;     /* in the arena */
+	int line, col;       /* of the '[' (or the '!' of an image) */
+	int image;
+};
+
+struct md_out {
+	struct md_ref *refs;
+	size_t nrefs, caprefs;
+	struct md_link *links;
+	size_t nlinks, caplinks;
+};
+
+/* Make sure cmark-gfm's extensions are registered; call once before threads. */
+void md_global_init(void);
+
+struct md_parser;
+/* A parser to use for many bodies, one thread at a time; md_free accepts NULL. */
+struct md_parser *md_new(void);
+void md_free(struct md_parser *p);
+
+/* Parse body[0..len), which starts after line0 lines of its file, and append
+ * its references and links to out (strings in a). */
+void md_scan(struct md_parser *p, const char *body, size_t len, int line0, struct arena *a,
+    struct md_out *out);
+void md_out_free(struct md_out *out);
+
+/* Find the [[ID]] or [[ID|text]] that starts at s[0..n) (s[0] == '['): on
+ * success, return its length and set the id and text spans. 0 if none. */
+size_t md_ref_at(const char *s, size_t n, size_t *id_off, size_t *id_len, size_t *text_off,
+    size_t *text_len);
+
+#endif

@@ -1,0 +1,358 @@
+/* model.c — docs and entities from the source: parsed in parallel (each
+ * file independent), then ids registered and references resolved in path
+ * order, so the result never depends on the threads. */
+#include "model.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontmatter.h"
+#include "text.h"
+
+struct job {
+	struct model *m;
+	struct source *src;
+	const struct schemas *sch;
+	atomic_size_t next;
+};
+
+struct worker {
+	struct job *job;
+	struct arena *arena;
+	struct md_parser *md;
+};
+
+static int
+S_is_markdown(const char *path)
+{
+	size_t n = strlen(path);
+	return n > 3 && strcmp(path + n - 3, ".md") == 0;
+}
+
+/* The entity part of a doc whose front matter has `kind`. */
+static void
+S_entity(struct worker *w, struct doc *doc, const struct ynode *fm, const struct ynode *kind,
+    struct validation *val)
+{
+	const struct schemas *sch = w->job->sch;
+	struct entity *e = arena_alloc(w->arena, sizeof(*e));
+	const struct ynode *id = ynode_get(fm, "id");
+
+	e->doc = doc;
+	e->fm = fm;
+	e->cat = -1;
+	e->valid = 1;
+	e->kindname = kind->type == YNODE_SCALAR ? kind->str : "";
+	if (id == NULL || ynode_is_null(id)) {
+		diag_add(&doc->diags, R_SCHEMA, doc->path, 1, 1, "missing required field 'id'");
+		id = NULL;
+		e->valid = 0;
+	} else if (id->type != YNODE_SCALAR || !id_valid(id->str)) {
+		diag_add(&doc->diags, R_SCHEMA, doc->path, id->line, id->col, "invalid id '%s'",
+		    id->type == YNODE_SCALAR ? id->str : "(not a scalar)");
+		e->valid = 0;
+	} else {
+		e->id = id->str;
+		e->id_node = id;
+	}
+	if (kind->type != YNODE_SCALAR || (e->kind = schemas_kind(sch, kind->str)) == NULL) {
+		diag_add(&doc->diags, R_SCHEMA, doc->path, kind->line, kind->col, "unknown kind '%s'",
+		    kind->type == YNODE_SCALAR ? kind->str : "(not a scalar)");
+		e->valid = 0;
+	} else if (!schema_validate(sch, e->kind, fm, id, doc->path, val, &doc->diags)) {
+		e->valid = 0;
+	}
+	if (e->id != NULL)
+		doc->entity = e;
+}
+
+static void
+S_parse(struct worker *w, struct doc *doc)
+{
+	struct source *src = w->job->src;
+	char *data = NULL;
+	const char *s;
+	size_t len, bad;
+	int nul, rc;
+	struct fm_split fs;
+	struct validation val = {NULL, 0, 0};
+	const struct ynode *fm = NULL;
+
+	rc = source_read(src, doc->path, &data, &len, FILE_LIMIT);
+	if (rc == SOURCE_TOO_BIG) {
+		diag_add(&doc->diags, R_LIMIT, doc->path, 1, 1,
+		    "file is larger than the limit of %d MiB", FILE_LIMIT >> 20);
+		goto fail;
+	}
+	if (rc != SOURCE_OK) {
+		diag_add(&doc->diags, R_SYNTAX, doc->path, 1, 1, "cannot read the file");
+		goto fail;
+	}
+	s = data;
+	if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+		s += 3; /* a BOM: not text, not counted in columns */
+		len -= 3;
+	}
+	if ((bad = text_check_utf8(s, len, &nul)) < len) {
+		struct lines li;
+		int line, col;
+		lines_index(&li, s, len);
+		lines_pos(&li, s, bad, &line, &col);
+		lines_free(&li);
+		diag_add(&doc->diags, R_SYNTAX, doc->path, line, col,
+		    nul ? "text contains a NUL byte" : "text is not valid UTF-8");
+		goto fail;
+	}
+	fm_split(s, len, &fs);
+	if (fs.state == FM_UNCLOSED) {
+		diag_add(&doc->diags, R_SYNTAX, doc->path, 1, 1, "front matter is never closed");
+		goto fail;
+	}
+	if (fs.state == FM_OK) {
+		struct yaml_ctx y = {w->arena, &doc->diags, doc->path, fs.yaml_line0};
+		struct ynode *root;
+		const struct ynode *kind, *title;
+		if (yaml_load(&y, s + fs.yaml_off, fs.yaml_len, &root) != 0)
+			goto fail;
+		if (root != NULL && root->type != YNODE_MAP) {
+			diag_add(&doc->diags, R_SYNTAX, doc->path, root->line, root->col,
+			    "front matter is not a mapping");
+			goto fail;
+		}
+		fm = root;
+		if ((title = ynode_get(fm, "title")) != NULL && title->type == YNODE_SCALAR)
+			doc->title = title->str;
+		if ((kind = ynode_get(fm, "kind")) != NULL)
+			S_entity(w, doc, fm, kind, &val);
+	}
+	md_scan(w->md, s + fs.body_off, len - fs.body_off, fs.body_line0, w->arena, &doc->md);
+
+	/* field references, then the body's, all in one array */
+	doc->nrefs = val.nrefs + doc->md.nrefs;
+	doc->refs = arena_alloc(w->arena, (doc->nrefs + 1) * sizeof(*doc->refs));
+	for (size_t i = 0; i < val.nrefs; i++) {
+		struct ref *r = &doc->refs[i];
+		r->id = val.refs[i].id;
+		r->line = val.refs[i].node->line;
+		r->col = val.refs[i].node->col;
+		r->field = val.refs[i].field;
+		r->from = doc;
+		r->cat = -1;
+	}
+	for (size_t i = 0; i < doc->md.nrefs; i++) {
+		struct ref *r = &doc->refs[val.nrefs + i];
+		r->id = doc->md.refs[i].id;
+		r->text = doc->md.refs[i].text;
+		r->line = doc->md.refs[i].line;
+		r->col = doc->md.refs[i].col;
+		r->from = doc;
+		r->cat = -1;
+	}
+	free(val.refs);
+	free(data);
+	return;
+fail:
+	doc->failed = 1;
+	doc->entity = NULL;
+	free(val.refs);
+	free(data);
+}
+
+static void *
+S_work(void *arg)
+{
+	struct worker *w = arg;
+	struct job *job = w->job;
+	size_t i;
+
+	w->md = md_new();
+	while ((i = atomic_fetch_add(&job->next, 1)) < job->m->ndocs)
+		S_parse(w, &job->m->docs[i]);
+	md_free(w->md);
+	return NULL;
+}
+
+static void
+S_refvec_push(struct refvec *v, struct ref *r)
+{
+	xgrow(&v->v, &v->cap, v->n + 1, sizeof(*v->v));
+	v->v[v->n++] = r;
+}
+
+/* Register ids in path order: the first file keeps an id. */
+static void
+S_register(struct model *m, const struct schemas *sch, struct diags *d)
+{
+	for (size_t i = 0; i < m->ndocs; i++) {
+		struct entity *e = m->docs[i].entity, *first;
+		if (e == NULL)
+			continue;
+		xgrow(&m->entities, &m->cap, m->n + 1, sizeof(*m->entities));
+		m->entities[m->n++] = e;
+		if ((first = hash_put(&m->by_id, e->id, e)) != NULL) {
+			e->duplicate = 1;
+			if (strcmp(first->id, e->id) == 0)
+				diag_add(d, R_ID_DUPLICATE, e->doc->path, e->id_node->line, e->id_node->col,
+				    "duplicate id '%s', first used in %s", e->id, first->doc->path);
+			else
+				diag_add(d, R_ID_DUPLICATE, e->doc->path, e->id_node->line, e->id_node->col,
+				    "id '%s' differs only in case from '%s' in %s", e->id, first->id,
+				    first->doc->path);
+			continue;
+		}
+		if (e->kind != NULL && strcmp(e->kind->name, "control") == 0 &&
+		    (e->cat = catalog_find(&sch->cat, e->id)) >= 0)
+			m->cat_decision[e->cat] = e;
+	}
+}
+
+static const char *
+S_kindname(const struct entity *e)
+{
+	return e->kind ? e->kind->name : e->kindname;
+}
+
+static void
+S_resolve(struct model *m, const struct schemas *sch, struct diags *d)
+{
+	for (size_t i = 0; i < m->ndocs; i++) {
+		struct doc *doc = &m->docs[i];
+		for (size_t k = 0; k < doc->nrefs; k++) {
+			struct ref *r = &doc->refs[k];
+			const char *want = r->field ? r->field->kind : NULL;
+			struct entity *e = NULL;
+
+			if (want == NULL || strcmp(want, "catalog") != 0)
+				e = hash_get(&m->by_id, r->id);
+			if (e != NULL && strcmp(e->id, r->id) != 0) {
+				diag_add(d, R_REF_UNKNOWN, doc->path, r->line, r->col,
+				    "reference to unknown %s '%s' (ids are case-sensitive: '%s')",
+				    want && strcmp(want, "catalog") ? want : "id", r->id, e->id);
+				continue;
+			}
+			if (e == NULL) {
+				r->cat = catalog_find(&sch->cat, r->id);
+				if (r->cat < 0) {
+					if (want == NULL)
+						diag_add(d, R_REF_UNKNOWN, doc->path, r->line, r->col,
+						    "reference to unknown id '%s'", r->id);
+					else if (strcmp(want, "catalog") == 0)
+						diag_add(d, R_REF_UNKNOWN, doc->path, r->line, r->col,
+						    "reference to unknown catalogue control '%s'", r->id);
+					else
+						diag_add(d, R_REF_UNKNOWN, doc->path, r->line, r->col,
+						    "reference to unknown %s '%s'", want, r->id);
+					continue;
+				}
+				if (want != NULL && strcmp(want, "control") != 0 && strcmp(want, "catalog") != 0) {
+					diag_add(d, R_REF_KIND, doc->path, r->line, r->col,
+					    "'%s' is a control, not a %s", r->id, want);
+					r->cat = -1;
+					continue;
+				}
+				S_refvec_push(&m->cat_in[r->cat], r);
+				continue;
+			}
+			if (want != NULL && strcmp(S_kindname(e), want) != 0) {
+				diag_add(d, R_REF_KIND, doc->path, r->line, r->col, "'%s' is a %s, not a %s",
+				    r->id, S_kindname(e), want);
+				continue;
+			}
+			r->to = e;
+			S_refvec_push(&e->in, r);
+		}
+	}
+}
+
+void
+model_build(struct model *m, struct source *src, const struct schemas *sch, int threads,
+    struct diags *d)
+{
+	struct job job;
+	struct worker *w;
+	pthread_t *tid;
+	size_t nmd = 0, k = 0;
+
+	memset(m, 0, sizeof(*m));
+	hash_init(&m->by_id, 1);
+	for (size_t i = 0; i < src->n; i++)
+		nmd += S_is_markdown(src->paths[i]);
+	m->docs = xcalloc(nmd + 1, sizeof(*m->docs));
+	for (size_t i = 0; i < src->n; i++)
+		if (S_is_markdown(src->paths[i]))
+			m->docs[k++].path = src->paths[i];
+	m->ndocs = nmd;
+	m->cat_decision = xcalloc(sch->cat.n + 1, sizeof(*m->cat_decision));
+	m->cat_in = xcalloc(sch->cat.n + 1, sizeof(*m->cat_in));
+	m->ncat = sch->cat.n;
+
+	if (threads < 1 || nmd < 64)
+		threads = 1;
+	job.m = m;
+	job.src = src;
+	job.sch = sch;
+	atomic_init(&job.next, 0);
+	m->narenas = threads;
+	m->arenas = xcalloc((size_t)threads, sizeof(*m->arenas));
+	w = xcalloc((size_t)threads, sizeof(*w));
+	tid = xcalloc((size_t)threads, sizeof(*tid));
+	for (int t = 0; t < threads; t++) {
+		arena_init(&m->arenas[t]);
+		w[t].job = &job;
+		w[t].arena = &m->arenas[t];
+	}
+	for (int t = 1; t < threads; t++)
+		if (pthread_create(&tid[t], NULL, S_work, &w[t]) != 0)
+			tid[t] = 0; /* the others take its share */
+	S_work(&w[0]);
+	for (int t = 1; t < threads; t++)
+		if (tid[t])
+			pthread_join(tid[t], NULL);
+	free(w);
+	free(tid);
+
+	for (size_t i = 0; i < m->ndocs; i++)
+		diags_move(d, &m->docs[i].diags);
+	S_register(m, sch, d);
+	S_resolve(m, sch, d);
+}
+
+void
+model_free(struct model *m)
+{
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < m->ndocs; i++) {
+		md_out_free(&m->docs[i].md);
+		diags_free(&m->docs[i].diags);
+	}
+	for (size_t i = 0; i < m->n; i++)
+		free(m->entities[i]->in.v);
+	for (int t = 0; t < m->narenas; t++)
+		arena_free(&m->arenas[t]);
+	for (size_t i = 0; i < m->ncat; i++)
+		free(m->cat_in[i].v);
+	free(m->cat_in);
+	free(m->arenas);
+	free(m->docs);
+	free(m->entities);
+	free(m->cat_decision);
+	hash_free(&m->by_id);
+	memset(m, 0, sizeof(*m));
+}
+
+const struct ynode *
+entity_get(const struct entity *e, const char *field)
+{
+	const struct ynode *n = ynode_get(e->fm, field);
+	return ynode_is_null(n) ? NULL : n;
+}
+
+struct entity *
+model_find(const struct model *m, const char *id)
+{
+	struct entity *e = hash_get(&m->by_id, id);
+	return e != NULL && strcmp(e->id, id) == 0 ? e : NULL;
+}

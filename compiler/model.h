@@ -1,0 +1,87 @@
+/* model.h — the model of an ISMS: every Markdown file as a doc, the docs
+ * with `kind` as entities in one id table, and every reference resolved in
+ * both directions. Built from the source and the schemas; hands the checks
+ * and the renderers a finished graph. */
+#ifndef ISMSC_MODEL_H
+#define ISMSC_MODEL_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "hash.h"
+#include "markdown.h"
+#include "schema.h"
+#include "source.h"
+#include "xalloc.h"
+#include "yaml.h"
+
+enum { FILE_LIMIT = 64 * 1024 * 1024 };
+
+struct entity;
+struct doc;
+
+struct ref {
+	const char *id;                 /* as written */
+	int line, col;                  /* of the value, or of the "[[" */
+	const struct fielddef *field;   /* NULL for a reference in a body */
+	const char *text;               /* [[ID|text]]: the text, else NULL */
+	struct doc *from;
+	struct entity *to;              /* the entity it resolves to, or NULL */
+	int cat;                        /* or the catalogue control's index, else -1 */
+};
+
+struct refvec {
+	struct ref **v;
+	size_t n, cap;
+};
+
+struct doc {
+	const char *path;               /* relative to the root; the source owns it */
+	const char *title;              /* front matter title, or NULL */
+	struct entity *entity;          /* NULL for a plain page */
+	struct ref *refs;               /* field references first, then the body's */
+	size_t nrefs;
+	struct md_out md;               /* body references and links */
+	struct diags diags;             /* found while parsing, merged later */
+	int failed;                     /* unreadable: syntax or limit error */
+};
+
+struct entity {
+	const char *id;
+	const char *kindname;           /* as written */
+	const struct kinddef *kind;     /* NULL when the kind is unknown */
+	struct doc *doc;
+	const struct ynode *fm;         /* the front matter mapping */
+	const struct ynode *id_node;
+	int valid;                      /* passed its schema */
+	int duplicate;                  /* its id was taken by an earlier file */
+	int cat;                        /* catalogue index of a control decision, else -1 */
+	struct refvec in;               /* references to it */
+};
+
+struct model {
+	struct doc *docs;               /* every Markdown file, in path order */
+	size_t ndocs;
+	struct entity **entities;       /* in path order */
+	size_t n, cap;
+	struct hash by_id;              /* id -> entity, letter case ignored */
+	struct entity **cat_decision;   /* catalogue index -> its control entity, or NULL */
+	struct refvec *cat_in;          /* catalogue index -> references to it */
+	size_t ncat;                    /* catalogue controls */
+	struct arena *arenas;           /* one per parsing thread */
+	int narenas;
+};
+
+/* Parse every Markdown file of src on up to `threads` threads, validate each
+ * entity against sch, then register ids and resolve references. Every
+ * diagnostic goes to d. */
+void model_build(struct model *m, struct source *src, const struct schemas *sch, int threads,
+    struct diags *d);
+void model_free(struct model *m);
+
+/* A field's value node, or NULL when absent or null. */
+const struct ynode *entity_get(const struct entity *e, const char *field);
+/* The entity with this exact id, or NULL. */
+struct entity *model_find(const struct model *m, const char *id);
+
+#endif

@@ -1,0 +1,105 @@
+/* text.c — UTF-8 validation, character columns, line index. */
+#include "text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+size_t
+text_check_utf8(const char *str, size_t n, int *nul)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	*nul = 0;
+	while (i < n) {
+		unsigned c = s[i];
+		size_t len;
+		unsigned cp, min;
+
+		if (c >= 0x01 && c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c == 0) {
+			*nul = 1;
+			return i;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			len = 2; cp = c & 0x1F; min = 0x80;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			len = 3; cp = c & 0x0F; min = 0x800;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			len = 4; cp = c & 0x07; min = 0x10000;
+		} else {
+			return i;
+		}
+		if (n - i < len)
+			return i;
+		for (size_t k = 1; k < len; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return i;
+			cp = (cp << 6) | (s[i + k] & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return i;
+		i += len;
+	}
+	return n;
+}
+
+size_t
+text_chars(const char *s, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			k++;
+	return k;
+}
+
+void
+lines_index(struct lines *l, const char *s, size_t n)
+{
+	size_t cap = 0;
+	const char *p = s, *end = s + n;
+
+	l->start = NULL;
+	l->n = 0;
+	xgrow(&l->start, &cap, 1, sizeof(*l->start));
+	l->start[l->n++] = 0;
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		p++;
+		xgrow(&l->start, &cap, l->n + 1, sizeof(*l->start));
+		l->start[l->n++] = (size_t)(p - s);
+	}
+}
+
+void
+lines_free(struct lines *l)
+{
+	if (l == NULL)
+		return;
+	free(l->start);
+	l->start = NULL;
+	l->n = 0;
+}
+
+void
+lines_pos(const struct lines *l, const char *s, size_t off, int *line, int *col)
+{
+	size_t lo = 0, hi = l->n;
+
+	/* the last line that starts at or before off */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (l->start[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*line = (int)lo + 1;
+	*col = (int)text_chars(s + l->start[lo], off - l->start[lo]) + 1;
+}

@@ -1,0 +1,29 @@
+/* text.h — UTF-8 and line helpers shared by the readers: validation, columns
+ * in characters, and the line index of a buffer. */
+#ifndef ISMSC_TEXT_H
+#define ISMSC_TEXT_H
+
+#include <stddef.h>
+
+/* Offset of the first byte of s[0..n) that is not well-formed UTF-8 (overlong
+ * forms, surrogates and code points past U+10FFFF included) or is NUL; n when
+ * all is well. *nul is set to 1 when that byte is a NUL. */
+size_t text_check_utf8(const char *s, size_t n, int *nul);
+
+/* The number of characters (UTF-8 lead bytes) in s[0..n). */
+size_t text_chars(const char *s, size_t n);
+
+/* The start offsets of the lines of a buffer: line k (1-based) starts at
+ * start[k - 1]. Lines end at "\n"; a "\r" before it belongs to the line. */
+struct lines {
+	size_t *start;
+	size_t n;
+};
+
+/* Index the lines of s[0..n); free with lines_free. */
+void lines_index(struct lines *l, const char *s, size_t n);
+void lines_free(struct lines *l);
+/* The 1-based line and character column of byte offset off. */
+void lines_pos(const struct lines *l, const char *s, size_t off, int *line, int *col);
+
+#endif
