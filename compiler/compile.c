@@ -47,12 +47,15 @@ find_datadir(void)
 				return cand;
 		}
 		free(cand);
-		cand = xasprintf("%s/../schemas/catalogs", exe);
-		if (S_isdir(cand)) {
+		/* a checkout: build/ismsc or build/asan/ismsc */
+		for (const char *up = "/..", *up2 = "/../.."; up != NULL; up = up2, up2 = NULL) {
+			cand = xasprintf("%s%s/schemas/catalogs", exe, up);
+			if (S_isdir(cand)) {
+				free(cand);
+				return xasprintf("%s%s", exe, up);
+			}
 			free(cand);
-			return xasprintf("%s/..", exe);
 		}
-		free(cand);
 	}
 	return S_isdir(ISMSC_DATADIR) ? xstrdup(ISMSC_DATADIR) : NULL;
 }
@@ -185,6 +188,7 @@ run_check(struct run *r, const struct options *opt)
 	char *text;
 	size_t len;
 	struct check_input in;
+	int bad;
 
 	memset(r, 0, sizeof(*r));
 	r->opt = opt;
@@ -206,12 +210,12 @@ run_check(struct run *r, const struct options *opt)
 		return 2;
 	}
 	r->nfiles++;
-	if (S_read(r, &r->src, CONFIG_FILE, &text, &len) == SOURCE_OK) {
-		config_load(&r->cfg, &r->arena, text, len, &r->diags);
-		free(text);
-	} else {
-		config_load(&r->cfg, &r->arena, "", 0, &r->diags);
-	}
+	if (S_read(r, &r->src, CONFIG_FILE, &text, &len) != SOURCE_OK)
+		return 0; /* the diagnostic says why */
+	bad = config_load(&r->cfg, &r->arena, text, len, &r->diags);
+	free(text);
+	if (bad)
+		return 0;
 	if (S_as_of(r) != 0)
 		return 2;
 	if (S_schemas(r) != 0)

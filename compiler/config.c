@@ -104,7 +104,7 @@ S_strings(struct arena *a, const struct ynode *m, const char *key, size_t *count
 	return v;
 }
 
-void
+int
 config_load(struct config *c, struct arena *a, const char *text, size_t len, struct diags *d)
 {
 	struct yaml_ctx y = {a, d, CONFIG_FILE, 0};
@@ -117,17 +117,17 @@ config_load(struct config *c, struct arena *a, const char *text, size_t len, str
 	c->risk_scale = 5;
 	c->risk_appetite = 8;
 	if (yaml_load(&y, text, len, &root) != 0)
-		return;
+		return -1;
 	if (root != NULL && root->type != YNODE_MAP) {
 		diag_add(d, R_SYNTAX, CONFIG_FILE, root->line, root->col, "isms.yaml is not a mapping");
-		return;
+		return -1;
 	}
 	c->root = root;
 	c->name = S_string(root, "name", d);
 	if (c->name == NULL || c->name[0] == '\0')
 		diag_add(d, R_SCHEMA, CONFIG_FILE, 1, 1, "missing required field 'name'");
 	if (root == NULL)
-		return;
+		return 0;
 	S_unknown_keys(root, S_keys, NULL, d);
 	c->organization = S_string(root, "organization", d);
 	if ((n = ynode_get(root, "catalog")) != NULL) {
@@ -176,6 +176,7 @@ config_load(struct config *c, struct arena *a, const char *text, size_t len, str
 			c->exclude_status = S_strings(a, pub, "exclude_status", &c->nexclude_status, d);
 		}
 	}
+	return 0;
 }
 
 static int

@@ -29,9 +29,10 @@ struct config {
 };
 
 /* Parse and validate isms.yaml from text; problems go to d (schema,
- * field-unknown, syntax, limit). Always fills c with usable settings,
- * the defaults standing in for bad values. */
-void config_load(struct config *c, struct arena *a, const char *text, size_t len, struct diags *d);
+ * field-unknown, syntax, limit). Fills c with usable settings, the defaults
+ * standing in for bad values; returns -1 when the file is not a YAML
+ * mapping at all (nothing can be checked with settings it did not give). */
+int config_load(struct config *c, struct arena *a, const char *text, size_t len, struct diags *d);
 
 /* Apply rules: to the rule table: severities and, for the unknown names,
  * field-unknown warnings. Call once every rule (plugins too) is known. */

@@ -167,7 +167,8 @@ diags_finish(struct diags *d, const struct rules *t)
 		}
 	}
 	d->n = k;
-	qsort(d->v, d->n, sizeof(*d->v), S_cmp);
+	if (d->n > 1)
+		qsort(d->v, d->n, sizeof(*d->v), S_cmp);
 }
 
 void

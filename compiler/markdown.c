@@ -173,15 +173,18 @@ S_text(struct scan *S, cmark_node *node)
 	from = S_offset(S, line, cmark_node_get_start_column(node));
 	S_index(S);
 	line_end = (size_t)line < S->lines.n ? S->lines.start[line] : S->len;
-	for (size_t i = 0; i + 1 < n; i++) {
+	size_t misses = 0, node_start = from;
+	for (size_t i = 0; i + 1 < n && misses < 16; i++) {
 		size_t io, il, to, tl, k, at, bs;
 		if (lit[i] != '[' || lit[i + 1] != '[')
 			continue;
 		if ((k = md_ref_at(lit + i, n - i, &io, &il, &to, &tl)) == 0)
 			continue;
-		/* the same reference in the source, at or after `from` */
+		/* the same reference in the source, at or after `from`; a literal
+		 * character comes from at least one source byte, so not before
+		 * node_start + i either */
 		at = (size_t)-1;
-		for (size_t j = from; j + 1 < line_end; j++) {
+		for (size_t j = from > node_start + i ? from : node_start + i; j + 1 < line_end; j++) {
 			size_t jo, jl, jto, jtl;
 			if (S->body[j] == '[' && S->body[j + 1] == '[' &&
 			    md_ref_at(S->body + j, line_end - j, &jo, &jl, &jto, &jtl) != 0 &&
@@ -190,8 +193,10 @@ S_text(struct scan *S, cmark_node *node)
 				break;
 			}
 		}
-		if (at == (size_t)-1)
+		if (at == (size_t)-1) {
+			misses++; /* made by entities: not written as a reference */
 			continue;
+		}
 		from = at + 2;
 		for (bs = 0; at > bs && S->body[at - bs - 1] == '\\'; bs++)
 			;

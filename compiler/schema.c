@@ -353,8 +353,7 @@ schemas_load_kind(struct schemas *s, const char *file, const char *text, size_t 
 	}
 	k = hash_get(&s->by_name, kn->str);
 	if (k == NULL) {
-		k = xcalloc(1, sizeof(*k));
-		/* kinds are few; owned through the kinds array */
+		k = arena_alloc(&s->arena, sizeof(*k));
 		k->name = kn->str;
 		k->builtin = builtin;
 		xgrow(&s->kinds, &s->cap, s->n + 1, sizeof(*s->kinds));

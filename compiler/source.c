@@ -128,7 +128,8 @@ S_walk(struct source *s, struct dirsrc *ds, int dfd, const char *rel)
 			continue; /* hidden, and . and .. */
 		S_push(&names, &n, &cap, xstrdup(e->d_name));
 	}
-	qsort(names, n, sizeof(*names), S_cmpname);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), S_cmpname);
 	for (size_t i = 0; i < n; i++) {
 		S_entry(s, ds, dirfd(dir), rel, names[i]);
 		free(names[i]);
@@ -227,8 +228,10 @@ source_open_dir(struct source *s, const char *root, const char *skip, struct dia
 	}
 	S_walk(s, ds, fd, "");
 	/* byte order of the whole relative path, not of the walk */
-	qsort(s->paths, s->n, sizeof(*s->paths), S_cmpname);
-	qsort(s->dirs, s->ndirs, sizeof(*s->dirs), S_cmpname);
+	if (s->n > 1)
+		qsort(s->paths, s->n, sizeof(*s->paths), S_cmpname);
+	if (s->ndirs > 1)
+		qsort(s->dirs, s->ndirs, sizeof(*s->dirs), S_cmpname);
 	return 0;
 }
 

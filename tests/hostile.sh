@@ -1,0 +1,173 @@
+#!/bin/bash
+# Hostile input: each case is made here (some are too big or too odd to
+# commit), checked within a time bound, and its diagnostics compared
+# exactly. No case may crash, hang or take unbounded memory.
+#   tests/hostile.sh BIN
+set -u
+bin=${1:?usage: hostile.sh BIN}
+case "$bin" in /*) ;; *) bin=$PWD/$bin ;; esac
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0 fail=0
+unset SOURCE_DATE_EPOCH
+# Under a sanitizer the binary is slower and bigger: bounds are looser.
+case "$bin" in *asan*) tmax=60 mmax=2000000 ;; *) tmax=10 mmax=400000 ;; esac
+
+# A tree with isms.yaml and the SoA rule off, so that a case shows only its own finding.
+mktree() {
+	rm -rf "$work/t"; mkdir -p "$work/t"
+	printf 'name: Hostile\nas_of: 2026-01-01\nrules:\n  soa-missing: off\n' > "$work/t/isms.yaml"
+}
+
+# run NAME STATUS EXPECTED [ARGS...]: check $work/t, compare stdout and status.
+run() {
+	local name=$1 want=$2 expected=$3; shift 3
+	local out=$work/out err=$work/err rc kb secs
+	/usr/bin/time -f '%e %M' -o "$work/time" timeout "$tmax" "$bin" check "$work/t" "$@" > "$out" 2> "$err"
+	rc=$?
+	read -r secs kb < <(tail -n 1 "$work/time")
+	if [ "$rc" = 124 ] || [ "$rc" -gt 2 ]; then
+		echo "FAIL $name: status $rc (crash or timeout)"; sed -n '1,20p' "$err"; fail=$((fail + 1)); return
+	fi
+	if [ "$rc" != "$want" ] || [ "$(cat "$out")" != "$expected" ]; then
+		echo "FAIL $name: status $rc (want $want)"; diff <(echo "$expected") "$out" | head -20
+		sed -n '1,5p' "$err"; fail=$((fail + 1)); return
+	fi
+	if [ "${kb:-0}" -gt "$mmax" ]; then
+		echo "FAIL $name: $kb KB peak memory"; fail=$((fail + 1)); return
+	fi
+	pass=$((pass + 1))
+}
+
+# 1. Invalid UTF-8 in a body, reported at its line and character column.
+mktree
+printf -- '---\nid: P1\nkind: policy\ntitle: T\nowner: O\nstatus: draft\n---\n\nCaf\xc3\xa9 \xff here\n' > "$work/t/p.md"
+run invalid-utf8 1 'p.md:9:6: error: text is not valid UTF-8 [syntax]'
+
+# 2. Overlong and surrogate encodings are not UTF-8 either.
+mktree
+printf 'a\xc0\xafb\n' > "$work/t/a.md"
+printf 'ok\n\xed\xa0\x80\n' > "$work/t/b.md"
+run overlong-surrogate 1 'a.md:1:2: error: text is not valid UTF-8 [syntax]
+b.md:2:1: error: text is not valid UTF-8 [syntax]'
+
+# 3. A NUL byte.
+mktree
+printf -- '---\nid: P1\nkind: po\000licy\n---\n' > "$work/t/p.md"
+run nul-byte 1 'p.md:3:9: error: text contains a NUL byte [syntax]'
+
+# 4. A 50 MB file compiles.
+mktree
+{ printf -- '---\nid: BIG\nkind: asset\ntitle: Big\nowner: O\ntype: information\n---\n\n'
+  yes 'A line of a very large asset description that goes on and on and on.
+Another line of it, and a reference to [[BIG]] in a paragraph of its own.
+' | head -c 50000000; echo; } > "$work/t/big.md"
+mmax_saved=$mmax; mmax=$((mmax * 3))  # cmark-gfm's tree: ~20 bytes per byte of text
+run file-50mb 0 ''
+mmax=$mmax_saved
+
+# 5. A file over 64 MiB: refused unread, at 1:1.
+mktree
+truncate -s 67108865 "$work/t/huge.md"
+run file-over-64mib 1 'huge.md:1:1: error: file is larger than the limit of 64 MiB [limit]'
+
+# 6. 20,000-deep YAML nesting, flow and block.
+mktree
+{ printf -- '---\nkind: policy\nx: '; head -c 20000 /dev/zero | tr '\0' '['; printf '\n---\n'; } > "$work/t/flow.md"
+{ printf -- '---\nkind: policy\nx:\n'; for i in $(seq 20000); do printf -- '- '; done; printf 'leaf\n---\n'; } > "$work/t/block.md"
+run yaml-depth-20000 1 'block.md:4:127: error: YAML nesting deeper than the limit of 64 [limit]
+flow.md:3:67: error: YAML nesting deeper than the limit of 64 [limit]'
+
+# 7. A YAML alias bomb (billion laughs), in front matter and in isms.yaml.
+mktree
+cat > "$work/t/bomb.md" <<'Y'
+---
+kind: policy
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+---
+Y
+run alias-bomb 1 'bomb.md:7:8: error: YAML aliases expand past the limit of 10000 nodes [limit]'
+
+# A broken isms.yaml is the only finding: nothing is checked with settings it did not give.
+mktree
+printf 'a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n' >> "$work/t/isms.yaml"
+run alias-bomb-isms-yaml 1 'isms.yaml:8:29: error: YAML aliases expand past the limit of 10000 nodes [limit]'
+
+# 8. An alias to its own anchor cannot make a cycle.
+mktree
+printf -- '---\nkind: policy\na: &x [1, *x]\n---\n' > "$work/t/self.md"
+run alias-self 1 "self.md:3:11: error: invalid YAML: undefined alias 'x' [syntax]"
+
+# 9. Symbolic links out of the root (a file and a folder), one that leads
+#    nowhere, one back up the tree (a cycle) and one inside: only the
+#    inside one is followed.
+mktree
+mkdir -p "$work/outside" "$work/t/docs"
+printf '# Outside\n' > "$work/outside/secret.md"
+ln -s /etc/passwd "$work/t/passwd.md"
+ln -s "$work/outside" "$work/t/out"
+ln -s "$work/nowhere" "$work/t/dangling.md"
+ln -s .. "$work/t/docs/up"
+printf '# Page\n\nSee [the inside link](inside.md).\n' > "$work/t/docs/page.md"
+ln -s page.md "$work/t/docs/inside.md"
+run symlinks 0 'dangling.md:1:1: warning: symbolic link leads nowhere; not followed [symlink]
+out:1:1: warning: symbolic link leads out of the source root; not followed [symlink]
+passwd.md:1:1: warning: symbolic link leads out of the source root; not followed [symlink]'
+
+# 10. A FIFO in the tree is not opened (it would block).
+mktree
+mkfifo "$work/t/fifo.md"
+run fifo 0 ''
+
+# 11. A million-key front matter: duplicate keys found without quadratic work.
+mktree
+python3 - "$work/t/keys.md" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("---\n")
+    for i in range(300000):
+        f.write("k%d: v\n" % i)
+    f.write("k5: again\n---\n")
+PY
+run many-keys 1 "keys.md:300002:1: error: duplicate key 'k5' (first at line 7) [syntax]"
+
+# 12. Pathological Markdown: deep nesting and a line of many [[ made by entities.
+mktree
+{ head -c 100000 /dev/zero | tr '\0' '>'; echo ' deep [[NOPE]]'; } > "$work/t/quotes.md"
+python3 - "$work/t/entities.md" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("x " + "&#91;&#91;A]] " * 100000 + "\n")
+PY
+run markdown-pathological 1 'quotes.md:1:100007: error: reference to unknown id '"'NOPE'"' [ref-unknown]'
+
+# 13. Front matter never closed; not a mapping; a scalar.
+mktree
+printf -- '---\nid: X\nkind: policy\n' > "$work/t/open.md"
+printf -- '---\n- a\n- b\n---\n' > "$work/t/list.md"
+printf -- '---\njust text\n---\n' > "$work/t/scalar.md"
+run front-matter-shapes 1 'list.md:2:1: error: front matter is not a mapping [syntax]
+open.md:1:1: error: front matter is never closed [syntax]
+scalar.md:2:1: error: front matter is not a mapping [syntax]'
+
+# 14. The command line: a missing folder, a folder without isms.yaml, a bad
+#     --as-of, an unknown option: status 2 and nothing on stdout.
+mktree
+rm "$work/t/isms.yaml"
+run no-isms-yaml 2 ''
+mktree
+run bad-as-of 2 '' --as-of 2026-02-30
+run unknown-option 2 '' --frobnicate
+rm -rf "$work/t"
+run missing-folder 2 ''
+
+echo "hostile ($bin): $pass passed, $fail failed"
+[ $fail = 0 ]

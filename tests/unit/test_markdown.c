@@ -1,0 +1,151 @@
+/* Unit tests: [[ID]] references and links found in a body, with positions. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "markdown.h"
+
+struct fx {
+	struct arena a;
+	struct md_parser *p;
+	struct md_out out;
+};
+
+static int
+S_setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	md_global_init();
+	arena_init(&f->a);
+	f->p = md_new();
+	*state = f;
+	return 0;
+}
+
+static int
+S_teardown(void **state)
+{
+	struct fx *f = *state;
+	md_out_free(&f->out);
+	md_free(f->p);
+	arena_free(&f->a);
+	free(f);
+	return 0;
+}
+
+static void
+S_scan(struct fx *f, const char *body, int line0)
+{
+	md_out_free(&f->out);
+	md_scan(f->p, body, strlen(body), line0, &f->a, &f->out);
+}
+
+static void
+test_ref_syntax(void **state)
+{
+	size_t io, il, to, tl;
+
+	(void)state;
+	assert_int_equal(md_ref_at("[[A.5.1]]", 9, &io, &il, &to, &tl), 9);
+	assert_int_equal(io, 2);
+	assert_int_equal(il, 5);
+	assert_int_equal(tl, 0);
+	assert_int_equal(md_ref_at("[[R-1| the risk ]] x", 20, &io, &il, &to, &tl), 18);
+	assert_int_equal(il, 3);
+	assert_memory_equal("[[R-1| the risk ]]" + to, "the risk", tl);
+	assert_int_equal(md_ref_at("[[ ]]", 5, &io, &il, &to, &tl), 0);
+	assert_int_equal(md_ref_at("[[two words]]", 13, &io, &il, &to, &tl), 0);
+	assert_int_equal(md_ref_at("[[A.5.1]", 8, &io, &il, &to, &tl), 0);
+	assert_int_equal(md_ref_at("[[[A]]", 6, &io, &il, &to, &tl), 0);
+}
+
+static void
+test_refs_outside_code(void **state)
+{
+	struct fx *f = *state;
+
+	S_scan(f, "Text [[A.5.1]] and `[[CODE]]` and [[R-1|risk]].\n\n"
+	    "```\n[[FENCED]]\n```\n\n    [[INDENTED]]\n\n\\[[ESCAPED]] **[[B]]**\n", 3);
+	assert_int_equal(f->out.nrefs, 3);
+	assert_string_equal(f->out.refs[0].id, "A.5.1");
+	assert_int_equal(f->out.refs[0].line, 4);
+	assert_int_equal(f->out.refs[0].col, 6);
+	assert_string_equal(f->out.refs[1].id, "R-1");
+	assert_string_equal(f->out.refs[1].text, "risk");
+	assert_int_equal(f->out.refs[1].col, 35);
+	assert_string_equal(f->out.refs[2].id, "B");
+	assert_int_equal(f->out.refs[2].line, 12);
+	assert_int_equal(f->out.refs[2].col, 16);
+}
+
+static void
+test_refs_in_blocks(void **state)
+{
+	struct fx *f = *state;
+
+	S_scan(f, "| a | b |\n|---|---|\n| é [[T1]] | x |\n\n- item\n  more [[L1]]\n\n> q [[Q1]]\n", 0);
+	assert_int_equal(f->out.nrefs, 3);
+	assert_string_equal(f->out.refs[0].id, "T1");
+	assert_int_equal(f->out.refs[0].line, 3);
+	assert_int_equal(f->out.refs[0].col, 5); /* characters, not bytes */
+	assert_int_equal(f->out.refs[1].line, 6);
+	assert_int_equal(f->out.refs[1].col, 8);
+	assert_int_equal(f->out.refs[2].col, 5);
+}
+
+static void
+test_entities_are_not_refs(void **state)
+{
+	struct fx *f = *state;
+
+	S_scan(f, "&#91;&#91;X]] and [[Y]]\n", 0);
+	assert_int_equal(f->out.nrefs, 1);
+	assert_string_equal(f->out.refs[0].id, "Y");
+	assert_int_equal(f->out.refs[0].col, 19);
+}
+
+static void
+test_links(void **state)
+{
+	struct fx *f = *state;
+
+	S_scan(f, "See [the policy](../p.md#x) and ![logo](img/logo.png).\n<https://example.com>\n", 10);
+	assert_int_equal(f->out.nlinks, 3);
+	assert_string_equal(f->out.links[0].url, "../p.md#x");
+	assert_int_equal(f->out.links[0].line, 11);
+	assert_int_equal(f->out.links[0].col, 5);
+	assert_false(f->out.links[0].image);
+	assert_string_equal(f->out.links[1].url, "img/logo.png");
+	assert_int_equal(f->out.links[1].col, 33);
+	assert_true(f->out.links[1].image);
+}
+
+static void
+test_parser_reuse(void **state)
+{
+	struct fx *f = *state;
+
+	for (int i = 0; i < 3; i++) {
+		S_scan(f, "[[A]]\n", 0);
+		assert_int_equal(f->out.nrefs, 1);
+		assert_int_equal(f->out.refs[0].line, 1);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ref_syntax),
+		cmocka_unit_test_setup_teardown(test_refs_outside_code, S_setup, S_teardown),
+		cmocka_unit_test_setup_teardown(test_refs_in_blocks, S_setup, S_teardown),
+		cmocka_unit_test_setup_teardown(test_entities_are_not_refs, S_setup, S_teardown),
+		cmocka_unit_test_setup_teardown(test_links, S_setup, S_teardown),
+		cmocka_unit_test_setup_teardown(test_parser_reuse, S_setup, S_teardown),
+	};
+	return cmocka_run_group_tests_name("markdown", tests, NULL, NULL);
+}
