@@ -1,6 +1,7 @@
 /* text.c — UTF-8 validation, character columns, line index. */
 #include "text.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,20 @@ text_check_utf8(const char *str, size_t n, int *nul)
 
 	*nul = 0;
 	while (i < n) {
-		unsigned c = s[i];
+		unsigned c;
+
+		/* ASCII without NUL, eight bytes at a time */
+		while (n - i >= 8) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if ((w & 0x8080808080808080ULL) != 0 ||
+			    ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL) != 0)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		c = s[i];
 		size_t len;
 		unsigned cp, min;
 

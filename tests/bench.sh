@@ -1,0 +1,49 @@
+#!/bin/bash
+# make bench: `ismsc check` on generated corpora of 1,000, 10,000 and
+# 100,000 documents (BENCH_SIZES to change), with documents per second and
+# peak memory, beside one process of cmark-gfm rendering the same files in
+# the same run. Corpora are kept in build/bench between runs.
+#   tests/bench.sh BIN
+set -u
+bin=${1:?usage: bench.sh BIN}
+case "$bin" in /*) ;; *) bin=$PWD/$bin ;; esac
+. "$(dirname "$0")/lib.sh"
+need_shared bench
+sizes=${BENCH_SIZES:-1000 10000 100000}
+cache=$top/build/bench
+mkdir -p "$cache"
+unset SOURCE_DATE_EPOCH
+
+# best of N wall-clock seconds and the peak RSS (KB) of that run
+measure() {
+	local n=$1; shift
+	local best="" kb=""
+	for _ in $(seq "$n"); do
+		/usr/bin/time -f '%e %M' -o "$cache/time" "$@" > /dev/null 2>&1
+		read -r s k < <(tail -n 1 "$cache/time")
+		if [ -z "$best" ] || awk "BEGIN{exit !($s < $best)}"; then best=$s; kb=$k; fi
+	done
+	echo "$best $kb"
+}
+
+printf '%-8s %9s %10s %9s %12s %10s %7s\n' docs files check_s docs/s peak_MB cmark_s ratio
+for n in $sizes; do
+	dir=$cache/corpus-$n
+	if [ ! -f "$dir/isms.yaml" ]; then
+		python3 "$SHARED/bench/gen-corpus" --docs "$n" --seed 1 --force "$dir" 2>/dev/null || exit 1
+	fi
+	files=$(find "$dir" -name '*.md' | wc -l)
+	# a clean corpus: exit 0, nothing on stdout
+	"$bin" check "$dir" > "$cache/out" 2>/dev/null
+	rc=$?
+	if [ $rc != 0 ] || [ -s "$cache/out" ]; then echo "bench: the clean corpus of $n did not check clean"; exit 1; fi
+	reps=3; [ "$n" -ge 100000 ] && reps=1
+	read -r secs kb < <(measure $reps "$bin" check "$dir")
+	find "$dir" -name '*.md' | sort > "$cache/list"
+	read -r csecs _ < <(measure 1 sh -c "xargs -a '$cache/list' -d '\n' cmark-gfm -e table -e autolink -e strikethrough -e tasklist")
+	printf '%-8s %9s %10s %9.0f %12.1f %10s %7.2f\n' "$n" "$files" "$secs" \
+	  "$(awk "BEGIN{print $files / ($secs > 0 ? $secs : 0.001)}")" \
+	  "$(awk "BEGIN{print $kb / 1024}")" "$csecs" \
+	  "$(awk "BEGIN{print $secs / ($csecs > 0 ? $csecs : 0.001)}")"
+done
+echo "(ratio: ismsc check time / cmark-gfm time on the same files; the target is at most 0.5)"
