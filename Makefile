@@ -33,7 +33,7 @@ SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 
-.PHONY: all run test unit golden hostile asan valgrind bench install uninstall clean deps regen check-deps
+.PHONY: all run test unit golden hostile asan valgrind bench install uninstall clean deps regen fuzz
 
 all: build/ismsc
 
@@ -129,7 +129,8 @@ install: build/ismsc
 	install -m 755 build/ismsc $(DESTDIR)$(PREFIX)/bin/ismsc
 	rm -rf $(DESTDIR)$(PREFIX)/share/ismsc/schemas $(DESTDIR)$(PREFIX)/share/ismsc/samples \
 	  $(DESTDIR)$(PREFIX)/share/ismsc/lua $(DESTDIR)$(PREFIX)/share/ismsc/templates
-	cp -R schemas samples lua templates $(DESTDIR)$(PREFIX)/share/ismsc/
+	for d in schemas samples lua templates; do \
+	  if [ -d $$d ]; then cp -R $$d $(DESTDIR)$(PREFIX)/share/ismsc/; fi; done
 	install -m 644 man/ismsc.1 $(DESTDIR)$(PREFIX)/share/man/man1/ismsc.1
 
 uninstall:
@@ -140,3 +141,16 @@ clean:
 	rm -rf build
 
 -include $(wildcard build/*.d build/asan/*.d)
+
+# ---- fuzzing (clang's libFuzzer; not part of make test) ---------------------
+
+FUZZ_SECONDS ?= 60
+build/fuzz/fuzz_document: tests/fuzz/fuzz_document.c $(SRCS)
+	@mkdir -p build/fuzz
+	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Icompiler $(PKG_CFLAGS) \
+	  -o $@ $^ $(LIBS)
+
+fuzz: build/fuzz/fuzz_document
+	@mkdir -p build/fuzz/corpus
+	build/fuzz/fuzz_document -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  build/fuzz/corpus tests/fuzz/corpus

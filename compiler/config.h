@@ -9,7 +9,7 @@
 #include "date.h"
 #include "diag.h"
 #include "xalloc.h"
-#include "yaml.h"
+#include "yamltree.h"
 
 #define CONFIG_FILE "isms.yaml"
 

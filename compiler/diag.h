@@ -32,7 +32,8 @@ struct rules {
 	size_t n, cap;
 };
 
-/* Fill t with the built-in compiler rules at their default severities. */
+/* Fill t with the built-in compiler rules at their default severities, and
+ * the names of the rules that the compiler's lua/ ships. */
 void rules_init(struct rules *t);
 void rules_free(struct rules *t);
 /* The index of the rule called name, or -1. */

@@ -13,7 +13,7 @@
 #include "schema.h"
 #include "source.h"
 #include "xalloc.h"
-#include "yaml.h"
+#include "yamltree.h"
 
 enum { FILE_LIMIT = 64 * 1024 * 1024 };
 

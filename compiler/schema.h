@@ -9,7 +9,7 @@
 #include "diag.h"
 #include "hash.h"
 #include "xalloc.h"
-#include "yaml.h"
+#include "yamltree.h"
 
 enum ftype { FT_STRING, FT_INTEGER, FT_NUMBER, FT_BOOLEAN, FT_DATE, FT_REF, FT_LIST, FT_MAP };
 

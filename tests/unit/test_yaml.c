@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "diag.h"
-#include "yaml.h"
+#include "yamltree.h"
 
 struct fx {
 	struct arena a;

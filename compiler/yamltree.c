@@ -1,5 +1,5 @@
-/* yaml.c — libyaml events -> struct ynode trees with source positions. */
-#include "yaml.h"
+/* yamltree.c — libyaml events -> struct ynode trees with source positions. */
+#include "yamltree.h"
 
 #include <limits.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
-/* yaml.h — YAML text to a node tree in which every node keeps its line and
+/* yamltree.h — YAML text to a node tree in which every node keeps its line and
  * column, through libyaml's event API. Bounded: nesting depth and alias
  * expansion are limited, duplicate keys refused. */
-#ifndef ISMSC_YAML_H
-#define ISMSC_YAML_H
+#ifndef ISMSC_YAMLTREE_H
+#define ISMSC_YAMLTREE_H
 
 #include <stddef.h>
 
