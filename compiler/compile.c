@@ -224,6 +224,12 @@ run_check(struct run *r, const struct options *opt)
 	md_global_init();
 	model_build(&r->model, &r->src, &r->sch, S_threads(opt), &r->diags);
 	r->nfiles += r->model.ndocs;
+	r->pin = (struct plugin_input){&r->model, &r->sch, &r->cfg, &r->src, r->datadir, r->as_of};
+	r->plugins = plugins_load(&r->pin, &r->rules, &r->diags);
+	if (r->plugins == NULL) {
+		fputs("ismsc: cannot start Lua for the plugins\n", stderr);
+		return 2;
+	}
 	config_apply_rules(&r->cfg, &r->rules, &r->diags);
 	in.model = &r->model;
 	in.schemas = &r->sch;
@@ -231,6 +237,7 @@ run_check(struct run *r, const struct options *opt)
 	in.source = &r->src;
 	in.as_of = r->as_of;
 	check_model(&in, &r->diags);
+	plugins_run(r->plugins, &r->rules, &r->diags);
 	return 0;
 }
 
@@ -255,6 +262,7 @@ run_free(struct run *r)
 {
 	if (r == NULL)
 		return;
+	plugins_free(r->plugins);
 	model_free(&r->model);
 	diags_free(&r->diags);
 	rules_free(&r->rules);

@@ -7,6 +7,7 @@
 #include "date.h"
 #include "diag.h"
 #include "model.h"
+#include "plugin.h"
 #include "schema.h"
 #include "source.h"
 
@@ -31,6 +32,8 @@ struct run {
 	struct rules rules;
 	struct diags diags;
 	struct model model;
+	struct plugins *plugins;
+	struct plugin_input pin;
 	date_t as_of;
 	size_t nfiles;             /* files read, for the summary */
 };

@@ -7,7 +7,7 @@
 
 static const char *const S_keys[] = {
 	"name", "organization", "catalog", "as_of", "review_interval_months", "risk",
-	"rules", "plugins", "publish", NULL
+	"rules", "plugins", "plugin_limits", "publish", NULL
 };
 
 static void
@@ -116,6 +116,8 @@ config_load(struct config *c, struct arena *a, const char *text, size_t len, str
 	c->review_interval_months = 12;
 	c->risk_scale = 5;
 	c->risk_appetite = 8;
+	c->plugin_instructions = 100000000;
+	c->plugin_memory_mb = 128;
 	if (yaml_load(&y, text, len, &root) != 0)
 		return -1;
 	if (root != NULL && root->type != YNODE_MAP) {
@@ -164,6 +166,16 @@ config_load(struct config *c, struct arena *a, const char *text, size_t len, str
 		size_t count;
 		if (S_strings(a, root, "plugins", &count, d) != NULL)
 			c->plugins = n;
+	}
+	if ((n = ynode_get(root, "plugin_limits")) != NULL && !ynode_is_null(n)) {
+		static const char *const keys[] = {"instructions", "memory_mb", NULL};
+		if (n->type != YNODE_MAP) {
+			S_bad(d, n, "field '%s' must be a mapping", "plugin_limits");
+		} else {
+			S_unknown_keys(n, keys, "plugin_limits", d);
+			S_int(n, "instructions", 1000, 1000000000000L, &c->plugin_instructions, d);
+			S_int(n, "memory_mb", 1, 4096, &c->plugin_memory_mb, d);
+		}
 	}
 	if ((pub = ynode_get(root, "publish")) != NULL && !ynode_is_null(pub)) {
 		static const char *const keys[] = {"exclude_classification", "exclude_status", NULL};

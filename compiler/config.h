@@ -24,6 +24,8 @@ struct config {
 	long risk_scale, risk_appetite;    /* defaults 5 and 8 */
 	const struct ynode *rules;         /* the rules: mapping, or NULL */
 	const struct ynode *plugins;       /* list of paths, or NULL */
+	long plugin_instructions;          /* plugin_limits: instructions (per rule) */
+	long plugin_memory_mb;             /* plugin_limits: memory_mb (per rule) */
 	const char **exclude_classification, **exclude_status;
 	size_t nexclude_classification, nexclude_status;
 };

@@ -32,23 +32,6 @@ static const struct {
 	[R_SYMLINK] = {"symlink", SEV_WARNING, 0, "a symbolic link that leads out of the source root, not followed"},
 };
 
-/* The rules that the compiler's lua/ ships (SPEC §4, second table): known by
- * name from the start, so that `rules:` may set them. */
-static const struct {
-	const char *name;
-	enum severity def;
-	const char *description;
-} S_shipped[] = {
-	{"policy-approval", SEV_ERROR, "an approved policy or procedure without approved_by or approved_on"},
-	{"owner-required", SEV_WARNING, "an entity of a kind that has an owner field, with no owner"},
-	{"control-evidence", SEV_WARNING, "an implemented control with no evidence"},
-	{"high-risk-two-controls", SEV_WARNING, "a risk to mitigate scoring threshold (15) or more, with fewer than two controls"},
-	{"residual-above-appetite", SEV_WARNING, "a treated risk whose residual score is above appetite and not accepted"},
-	{"objective-overdue", SEV_WARNING, "an objective past its due date and not achieved"},
-	{"asset-unassessed", SEV_WARNING, "an asset that no risk refers to"},
-	{"risk-review", SEV_WARNING, "a risk whose reviewed_on is missing or older than the review interval"},
-};
-
 void
 rules_init(struct rules *t)
 {
@@ -58,8 +41,6 @@ rules_init(struct rules *t)
 		int k = rules_add(t, S_builtin[i].name, S_builtin[i].def, S_builtin[i].description);
 		t->v[k].fixed = S_builtin[i].fixed;
 	}
-	for (size_t i = 0; i < sizeof(S_shipped) / sizeof(*S_shipped); i++)
-		rules_add(t, S_shipped[i].name, S_shipped[i].def, S_shipped[i].description);
 }
 
 void

@@ -32,8 +32,7 @@ struct rules {
 	size_t n, cap;
 };
 
-/* Fill t with the built-in compiler rules at their default severities, and
- * the names of the rules that the compiler's lua/ ships. */
+/* Fill t with the built-in compiler rules at their default severities. */
 void rules_init(struct rules *t);
 void rules_free(struct rules *t);
 /* The index of the rule called name, or -1. */

@@ -1,0 +1,1392 @@
+/* plugin.c — the Lua sandbox and the rule API. Takes the checked model and
+ * the plugin files; hands back `plugin` diagnostics and each rule's reports.
+ *
+ * Safety: one Lua state; every call into Lua is protected (lua_pcall), so a
+ * Lua error never unwinds across a C frame that owns memory. Each rule runs
+ * under a count hook (instructions, counted across all its coroutines, since
+ * new threads inherit the hook) and a custom allocator (memory). The model
+ * is a tree of empty proxy tables whose metatables are locked; the shared
+ * libraries are proxies too, one set per plugin file. */
+#include "plugin.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check.h"
+
+enum { HOOK_EVERY = 1000 };
+
+struct prule {
+	int rule;          /* index in the rule table */
+	int ref;           /* registry reference of the check function */
+	int envref;        /* registry reference of its file's environment */
+	const char *file;  /* the plugin's path, for diagnostics */
+	const char *source;/* its chunk name ("@file") */
+	int line;          /* where check is defined */
+};
+
+struct plugins {
+	lua_State *L;
+	const struct plugin_input *in;
+	struct diags *d;
+	struct arena arena;        /* rule names, paths */
+	struct prule *rules;
+	size_t n, cap;
+	/* budgets */
+	size_t mem_used, mem_limit;    /* limit 0: none */
+	int mem_hit;
+	long long count, count_limit;  /* instructions of the running rule */
+	long long max_instructions;
+	size_t max_memory;
+	/* the running rule or plugin file */
+	int cur_rule;                  /* rule table index, -1 while loading */
+	const char *cur_source;
+	int err_line;
+	long reports;
+	const struct entity **all;     /* the valid entities, in file order */
+	size_t nall;
+	const struct entity ***bykind; /* ... of each kind of the schemas */
+	size_t *nbykind;
+	int lists_built;
+};
+
+static struct plugins *
+S_self(lua_State *L)
+{
+	return *(struct plugins **)lua_getextraspace(L);
+}
+
+/* ---- budgets ------------------------------------------------------------- */
+
+static void *
+S_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	struct plugins *p = ud;
+	size_t old = ptr != NULL ? osize : 0;
+	void *q;
+
+	if (nsize == 0) {
+		free(ptr);
+		p->mem_used -= old;
+		return NULL;
+	}
+	if (nsize > old && p->mem_limit != 0 && p->mem_used + (nsize - old) > p->mem_limit) {
+		p->mem_hit = 1;
+		return NULL;
+	}
+	q = realloc(ptr, nsize);
+	if (q == NULL)
+		return NULL;
+	p->mem_used = p->mem_used - old + nsize;
+	return q;
+}
+
+static void
+S_hook(lua_State *L, lua_Debug *ar)
+{
+	struct plugins *p = S_self(L);
+
+	(void)ar;
+	p->count += HOOK_EVERY;
+	if (p->count_limit > 0 && p->count > p->count_limit) {
+		/* from now on at every instruction, in this and every thread */
+		lua_sethook(L, S_hook, LUA_MASKCOUNT, 1);
+		luaL_error(L, "instruction limit of %I reached", (lua_Integer)p->count_limit);
+	}
+}
+
+static void
+S_budget_start(struct plugins *p)
+{
+	if (p->mem_used > (size_t)32 << 20)
+		lua_gc(p->L, LUA_GCCOLLECT); /* the last rule's garbage is not this one's */
+	p->count = 0;
+	p->count_limit = p->max_instructions;
+	p->mem_hit = 0;
+	p->mem_limit = p->mem_used + p->max_memory;
+	lua_sethook(p->L, S_hook, LUA_MASKCOUNT, HOOK_EVERY);
+}
+
+static void
+S_budget_stop(struct plugins *p)
+{
+	lua_sethook(p->L, NULL, 0, 0);
+	p->count_limit = 0;
+	p->mem_limit = 0;
+	lua_settop(p->L, 0);
+}
+
+/* The message handler: remember the line of the plugin's own code where the
+ * error happened, and strip the "file:line: " that Lua put in front. */
+static int
+S_msgh(lua_State *L)
+{
+	struct plugins *p = S_self(L);
+	lua_Debug ar;
+	const char *msg;
+
+	for (int level = 0; lua_getstack(L, level, &ar); level++) {
+		if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0 && p->cur_source != NULL &&
+		    strcmp(ar.source, p->cur_source) == 0) {
+			p->err_line = ar.currentline;
+			break;
+		}
+	}
+	msg = lua_tostring(L, 1);
+	if (msg == NULL) {
+		lua_pushstring(L, "an error object that is not a string");
+		return 1;
+	}
+	if (p->cur_source != NULL) {
+		size_t n = strlen(p->cur_source + 1);
+		if (strncmp(msg, p->cur_source + 1, n) == 0 && msg[n] == ':') {
+			const char *q = msg + n + 1;
+			while (*q >= '0' && *q <= '9')
+				q++;
+			if (q > msg + n + 1 && q[0] == ':' && q[1] == ' ')
+				msg = q + 2;
+		}
+	}
+	lua_pushstring(L, msg);
+	return 1;
+}
+
+/* Call the function below nargs arguments on the stack, protected, with the
+ * budgets on; on failure push a `plugin` diagnostic. Returns the status. */
+static int
+S_call(struct plugins *p, int nargs, int nres, const char *file, int defline, const char *what)
+{
+	lua_State *L = p->L;
+	int base = lua_gettop(L) - nargs, rc;
+
+	lua_pushcfunction(L, S_msgh);
+	lua_insert(L, base);
+	p->err_line = 0;
+	S_budget_start(p);
+	rc = lua_pcall(L, nargs, nres, base);
+	lua_sethook(L, NULL, 0, 0);
+	if (rc != LUA_OK) {
+		const char *msg = lua_tostring(L, -1);
+		char buf[64];
+		if (rc == LUA_ERRMEM || p->mem_hit) {
+			snprintf(buf, sizeof(buf), "memory limit of %zu MiB reached", p->max_memory >> 20);
+			msg = buf;
+		}
+		diag_add(p->d, R_PLUGIN, file, p->err_line ? p->err_line : defline, 1, "%s: %s",
+		    what, msg ? msg : "error");
+	}
+	lua_remove(L, base); /* the handler */
+	p->count_limit = 0;
+	p->mem_limit = 0;
+	return rc;
+}
+
+/* ---- read-only proxies ---------------------------------------------------- */
+
+static const char S_ro_key[] = "__ismsc_readonly";
+
+static int
+S_ro_newindex(lua_State *L)
+{
+	return luaL_error(L, "the model and the libraries are read-only");
+}
+
+/* The real table behind the proxy at idx (pushed), or nil. */
+static void
+S_real(lua_State *L, int idx)
+{
+	if (!lua_getmetatable(L, idx)) {
+		lua_pushnil(L);
+		return;
+	}
+	lua_getfield(L, -1, "__index");
+	lua_remove(L, -2);
+}
+
+static int
+S_ro_len(lua_State *L)
+{
+	S_real(L, 1);
+	lua_pushinteger(L, lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 0);
+	return 1;
+}
+
+static int
+S_ro_next(lua_State *L)
+{
+	S_real(L, 1);
+	if (!lua_istable(L, -1))
+		return 0;
+	lua_pushvalue(L, 2);
+	if (lua_next(L, -2))
+		return 2;
+	lua_pushnil(L);
+	return 1;
+}
+
+static int
+S_ro_pairs(lua_State *L)
+{
+	lua_pushcfunction(L, S_ro_next);
+	lua_pushvalue(L, 1);
+	lua_pushnil(L);
+	return 3;
+}
+
+/* Replace the table on top of the stack by a read-only proxy of it. */
+static void
+S_proxy(lua_State *L)
+{
+	lua_newtable(L);                 /* real proxy */
+	lua_createtable(L, 0, 6);        /* real proxy mt */
+	lua_pushvalue(L, -3);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, S_ro_newindex);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushcfunction(L, S_ro_len);
+	lua_setfield(L, -2, "__len");
+	lua_pushcfunction(L, S_ro_pairs);
+	lua_setfield(L, -2, "__pairs");
+	lua_pushliteral(L, "read-only");
+	lua_setfield(L, -2, "__metatable");
+	lua_pushboolean(L, 1);
+	lua_setfield(L, -2, S_ro_key);
+	lua_setmetatable(L, -2);
+	lua_remove(L, -2);
+}
+
+static int
+S_is_proxy(lua_State *L, int idx)
+{
+	int yes;
+
+	if (!lua_getmetatable(L, idx))
+		return 0;
+	yes = lua_getfield(L, -1, S_ro_key) != LUA_TNIL;
+	lua_pop(L, 2);
+	return yes;
+}
+
+/* ---- the model in Lua ------------------------------------------------------
+ *
+ * The model is not copied into Lua: `isms` and everything under it are
+ * views, small userdata that read the C model when indexed. Building them
+ * costs nothing up front, and a view is read-only by construction (rawset
+ * and setmetatable need a table). Each C object has one view per run, kept
+ * in a cache, so that isms.by_id[x] == isms.risks[i] holds. Views answer
+ * indexing, #, ipairs and pairs like tables. */
+
+enum vtag {
+	V_ISMS, V_ENTLIST, V_BYID, V_ENTITY, V_NODE, V_REFS, V_REFERRERS, V_CATALOG,
+	V_CATENTRY, V_KINDS, V_KIND, V_FIELDS, V_FIELD, V_SETTINGS, V__N
+};
+
+struct view {
+	enum vtag tag;
+	const void *ptr;              /* the C object */
+	const struct fielddef *f;     /* V_NODE: how its items are typed, or NULL */
+	int list;                     /* V_NODE: a scalar counts as a list of one */
+	const void *const *items;     /* V_ENTLIST, V_REFS, V_REFERRERS */
+	size_t n;
+};
+
+static const char *const S_vnames[V__N] = {
+	"ismsc.isms", "ismsc.entlist", "ismsc.byid", "ismsc.entity", "ismsc.node", "ismsc.refs",
+	"ismsc.referrers", "ismsc.catalog", "ismsc.catentry", "ismsc.kinds", "ismsc.kind",
+	"ismsc.fields", "ismsc.field", "ismsc.settings",
+};
+
+static const char *const S_ftypes[] = {"string", "integer", "number", "boolean", "date", "ref",
+    "list", "map"};
+
+static void S_push_view(lua_State *L, enum vtag tag, const void *ptr, const struct fielddef *f,
+    int list);
+
+/* A value of type t (typed by f), or a view for what is not a scalar. */
+static void
+S_push_typed(lua_State *L, const struct fielddef *f, enum ftype t, const struct ynode *n)
+{
+	long iv;
+	double dv;
+	int bv;
+
+	if (n == NULL || ynode_is_null(n)) {
+		lua_pushnil(L);
+		return;
+	}
+	if (n->type != YNODE_SCALAR) {
+		S_push_view(L, V_NODE, n, t == FT_MAP ? f : NULL, 0);
+		return;
+	}
+	if (f == NULL) { /* no schema: as YAML types it */
+		if (yvalue_int(n, &iv) == 0)
+			lua_pushinteger(L, iv);
+		else if (yvalue_bool(n, &bv) == 0)
+			lua_pushboolean(L, bv);
+		else if (yvalue_number(n, &dv) == 0)
+			lua_pushnumber(L, dv);
+		else
+			lua_pushlstring(L, n->str, n->len);
+		return;
+	}
+	if ((t == FT_INTEGER || t == FT_NUMBER) && yvalue_int(n, &iv) == 0)
+		lua_pushinteger(L, iv);
+	else if (t == FT_NUMBER && yvalue_number(n, &dv) == 0)
+		lua_pushnumber(L, dv);
+	else if (t == FT_BOOLEAN && yvalue_bool(n, &bv) == 0)
+		lua_pushboolean(L, bv);
+	else
+		lua_pushlstring(L, n->str, n->len);
+}
+
+/* A field of an entity, as its schema types it: a list field is always a list. */
+static void
+S_push_field(lua_State *L, const struct fielddef *f, const struct ynode *n)
+{
+	if (f->type == FT_LIST || f->type == FT_REF)
+		S_push_view(L, V_NODE, n, f, 1);
+	else
+		S_push_typed(L, f, f->type, n);
+}
+
+static int
+S_reserved_key(const char *k)
+{
+	return !strcmp(k, "id") || !strcmp(k, "kind") || !strcmp(k, "file") || !strcmp(k, "line") ||
+	    !strcmp(k, "refs") || !strcmp(k, "referrers");
+}
+
+/* The distinct ids an entity refers to, or that refer to it, in order. */
+static void
+S_idlist(struct plugins *p, const struct entity *e, int referrers, const void *const **out, size_t *n)
+{
+	size_t cap = referrers ? e->in.n : e->doc->nrefs, k = 0;
+	const char **v = arena_alloc(&p->arena, (cap + 1) * sizeof(*v));
+	struct hash seen;
+
+	hash_init(&seen, 0);
+	for (size_t i = 0; i < cap; i++) {
+		const struct ref *r = referrers ? e->in.v[i] : &e->doc->refs[i];
+		const char *id;
+		if (referrers) {
+			const struct entity *from = r->from->entity;
+			if (from == NULL || !from->valid || from->duplicate)
+				continue;
+			id = from->id;
+		} else {
+			if (r->to == NULL && r->cat < 0)
+				continue;
+			id = r->to != NULL ? r->to->id : r->id;
+		}
+		if (hash_put(&seen, id, (void *)id) == NULL)
+			v[k++] = id;
+	}
+	hash_free(&seen);
+	*out = (const void *const *)v;
+	*n = k;
+}
+
+static struct view *
+S_view(lua_State *L, int idx)
+{
+	return lua_touserdata(L, idx);
+}
+
+static void
+S_push_view(lua_State *L, enum vtag tag, const void *ptr, const struct fielddef *f, int list)
+{
+	struct plugins *p = S_self(L);
+	struct view *v;
+
+	/* the cache: one view per object and tag */
+	lua_getfield(L, LUA_REGISTRYINDEX, S_vnames[tag]);   /* its metatable */
+	lua_getfield(L, -1, "cache");
+	lua_rawgetp(L, -1, ptr ? ptr : (const void *)p);
+	if (!lua_isnil(L, -1)) {
+		lua_replace(L, -3);
+		lua_pop(L, 1);
+		return;
+	}
+	lua_pop(L, 1);
+	v = lua_newuserdatauv(L, sizeof(*v), 0);
+	memset(v, 0, sizeof(*v));
+	v->tag = tag;
+	v->ptr = ptr;
+	v->f = f;
+	v->list = list;
+	if (tag == V_ENTLIST) {
+		const struct kinddef *kd = ptr;
+		v->items = kd ? NULL : (const void *const *)p->all;
+		v->n = kd ? 0 : p->nall;
+		for (size_t k = 0; kd != NULL && k < p->in->schemas->n; k++)
+			if (p->in->schemas->kinds[k] == kd) {
+				v->items = (const void *const *)p->bykind[k];
+				v->n = p->nbykind[k];
+			}
+	} else if (tag == V_REFS || tag == V_REFERRERS) {
+		S_idlist(p, ptr, tag == V_REFERRERS, &v->items, &v->n);
+	}
+	lua_pushvalue(L, -3);
+	lua_setmetatable(L, -2);
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, -3, ptr ? ptr : (const void *)p);
+	lua_replace(L, -3);
+	lua_pop(L, 1);
+}
+
+/* The n-th item (1-based) of a list view; 0 when past its end. */
+static int
+S_list_item(lua_State *L, const struct view *v, lua_Integer i)
+{
+	const struct ynode *n = v->ptr;
+
+	switch (v->tag) {
+	case V_ENTLIST:
+		if (i < 1 || (size_t)i > v->n)
+			return 0;
+		S_push_view(L, V_ENTITY, v->items[i - 1], NULL, 0);
+		return 1;
+	case V_REFS:
+	case V_REFERRERS:
+		if (i < 1 || (size_t)i > v->n)
+			return 0;
+		lua_pushstring(L, v->items[i - 1]);
+		return 1;
+	case V_NODE:
+		if (n == NULL || i < 1)
+			return 0;
+		if (n->type == YNODE_SEQ) {
+			if ((size_t)i > n->n)
+				return 0;
+			n = n->kids[i - 1];
+		} else if (n->type != YNODE_SCALAR || !v->list || i != 1 || ynode_is_null(n)) {
+			return 0;
+		}
+		if (v->f != NULL)
+			S_push_typed(L, v->f, v->f->type == FT_REF ? FT_REF : v->f->of, n);
+		else
+			S_push_typed(L, NULL, FT_STRING, n);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static lua_Integer
+S_list_len(const struct view *v)
+{
+	const struct ynode *n = v->ptr;
+
+	if (v->tag == V_NODE) {
+		if (n == NULL)
+			return 0;
+		if (n->type == YNODE_SEQ)
+			return (lua_Integer)n->n;
+		return n->type == YNODE_SCALAR && v->list && !ynode_is_null(n) ? 1 : 0;
+	}
+	return (lua_Integer)v->n;
+}
+
+static const struct entity *
+S_valid(const struct entity *e)
+{
+	return e != NULL && e->valid && !e->duplicate && e->kind != NULL ? e : NULL;
+}
+
+/* t[key] for every kind of view; pushes one value. */
+static int
+S_index(lua_State *L)
+{
+	struct plugins *p = S_self(L);
+	const struct view *v = S_view(L, 1);
+	const struct schemas *sch = p->in->schemas;
+	const char *k;
+
+	if (lua_type(L, 2) == LUA_TNUMBER) {
+		lua_Integer i = lua_tointeger(L, 2);
+		if (!S_list_item(L, v, i))
+			lua_pushnil(L);
+		return 1;
+	}
+	if (lua_type(L, 2) != LUA_TSTRING) {
+		lua_pushnil(L);
+		return 1;
+	}
+	k = lua_tostring(L, 2);
+	switch (v->tag) {
+	case V_ISMS: {
+		char date[11];
+		if (!strcmp(k, "entities")) {
+			S_push_view(L, V_ENTLIST, NULL, NULL, 0);
+		} else if (!strcmp(k, "by_id")) {
+			S_push_view(L, V_BYID, NULL, NULL, 0);
+		} else if (!strcmp(k, "catalog")) {
+			S_push_view(L, V_CATALOG, NULL, NULL, 0);
+		} else if (!strcmp(k, "kinds")) {
+			S_push_view(L, V_KINDS, NULL, NULL, 0);
+		} else if (!strcmp(k, "risk")) {
+			S_push_view(L, V_SETTINGS, NULL, NULL, 0);
+		} else if (!strcmp(k, "as_of")) {
+			date_format(p->in->as_of, date);
+			lua_pushstring(L, date);
+		} else if (!strcmp(k, "review_interval_months")) {
+			lua_pushinteger(L, p->in->config->review_interval_months);
+		} else if (!strcmp(k, "config")) {
+			S_push_view(L, V_NODE, p->in->config->root, NULL, 0);
+		} else {
+			lua_pushnil(L);
+			for (size_t i = 0; i < sch->n; i++)
+				if (!strcmp(sch->kinds[i]->plural, k)) {
+					lua_pop(L, 1);
+					S_push_view(L, V_ENTLIST, sch->kinds[i], NULL, 0);
+					break;
+				}
+		}
+		return 1;
+	}
+	case V_BYID: {
+		const struct entity *e = S_valid(model_find(p->in->model, k));
+		if (e != NULL)
+			S_push_view(L, V_ENTITY, e, NULL, 0);
+		else
+			lua_pushnil(L);
+		return 1;
+	}
+	case V_ENTITY: {
+		const struct entity *e = v->ptr;
+		const struct fielddef *f;
+		if (!strcmp(k, "id"))
+			lua_pushstring(L, e->id);
+		else if (!strcmp(k, "kind"))
+			lua_pushstring(L, e->kind->name);
+		else if (!strcmp(k, "file"))
+			lua_pushstring(L, e->doc->path);
+		else if (!strcmp(k, "line"))
+			lua_pushinteger(L, e->id_node->line);
+		else if (!strcmp(k, "refs"))
+			S_push_view(L, V_REFS, e, NULL, 0);
+		else if (!strcmp(k, "referrers"))
+			S_push_view(L, V_REFERRERS, e, NULL, 0);
+		else if ((f = kind_field(e->kind, k)) != NULL)
+			S_push_field(L, f, entity_get(e, k));
+		else
+			S_push_typed(L, NULL, FT_STRING, entity_get(e, k));
+		return 1;
+	}
+	case V_NODE: {
+		const struct ynode *n = v->ptr, *val = ynode_get(n, k);
+		const struct fielddef *sub = NULL;
+		for (size_t j = 0; v->f != NULL && j < v->f->nfields && sub == NULL; j++)
+			if (!strcmp(v->f->fields[j]->name, k))
+				sub = v->f->fields[j];
+		if (sub != NULL)
+			S_push_field(L, sub, val);
+		else
+			S_push_typed(L, NULL, FT_STRING, val);
+		return 1;
+	}
+	case V_CATALOG: {
+		int i = catalog_find(&sch->cat, k);
+		if (i >= 0)
+			S_push_view(L, V_CATENTRY, &sch->cat.v[i], NULL, 0);
+		else
+			lua_pushnil(L);
+		return 1;
+	}
+	case V_CATENTRY: {
+		const struct catalog_control *cc = v->ptr;
+		if (!strcmp(k, "id"))
+			lua_pushstring(L, cc->id);
+		else if (!strcmp(k, "title"))
+			lua_pushstring(L, cc->title);
+		else if (!strcmp(k, "theme"))
+			lua_pushstring(L, cc->theme);
+		else
+			lua_pushnil(L);
+		return 1;
+	}
+	case V_KINDS: {
+		const struct kinddef *kd = schemas_kind(sch, k);
+		if (kd != NULL)
+			S_push_view(L, V_KIND, kd, NULL, 0);
+		else
+			lua_pushnil(L);
+		return 1;
+	}
+	case V_KIND: {
+		const struct kinddef *kd = v->ptr;
+		if (!strcmp(k, "name"))
+			lua_pushstring(L, kd->name);
+		else if (!strcmp(k, "plural"))
+			lua_pushstring(L, kd->plural);
+		else if (!strcmp(k, "fields"))
+			S_push_view(L, V_FIELDS, kd, NULL, 0);
+		else
+			lua_pushnil(L);
+		return 1;
+	}
+	case V_FIELDS: {
+		const struct fielddef *f = kind_field(v->ptr, k);
+		if (f != NULL)
+			S_push_view(L, V_FIELD, f, NULL, 0);
+		else
+			lua_pushnil(L);
+		return 1;
+	}
+	case V_FIELD: {
+		const struct fielddef *f = v->ptr;
+		if (!strcmp(k, "name"))
+			lua_pushstring(L, f->name);
+		else if (!strcmp(k, "type"))
+			lua_pushstring(L, S_ftypes[f->type]);
+		else if (!strcmp(k, "required"))
+			lua_pushboolean(L, f->required);
+		else if (!strcmp(k, "kind") && f->kind != NULL)
+			lua_pushstring(L, f->kind);
+		else
+			lua_pushnil(L);
+		return 1;
+	}
+	case V_SETTINGS:
+		if (!strcmp(k, "scale"))
+			lua_pushinteger(L, p->in->config->risk_scale);
+		else if (!strcmp(k, "appetite"))
+			lua_pushinteger(L, p->in->config->risk_appetite);
+		else
+			lua_pushnil(L);
+		return 1;
+	default:
+		lua_pushnil(L);
+		return 1;
+	}
+}
+
+static int
+S_len(lua_State *L)
+{
+	lua_pushinteger(L, S_list_len(S_view(L, 1)));
+	return 1;
+}
+
+/* The pos-th key of a view that is a map (1-based); 0 past the end. */
+static int
+S_key_at(lua_State *L, const struct view *v, lua_Integer pos)
+{
+	struct plugins *p = S_self(L);
+	const struct schemas *sch = p->in->schemas;
+	static const char *const isms_keys[] = {"entities", "by_id", "catalog", "kinds", "as_of",
+	    "config", "risk", "review_interval_months", NULL};
+	static const char *const entity_keys[] = {"id", "kind", "file", "line", "refs", "referrers", NULL};
+	static const char *const cat_keys[] = {"id", "title", "theme", NULL};
+	static const char *const kind_keys[] = {"name", "plural", "fields", NULL};
+	static const char *const field_keys[] = {"name", "type", "required", "kind", NULL};
+	static const char *const settings_keys[] = {"scale", "appetite", NULL};
+	const char *const *fixed = NULL;
+	lua_Integer nfixed = 0;
+
+	switch (v->tag) {
+	case V_ISMS: fixed = isms_keys; break;
+	case V_ENTITY: fixed = entity_keys; break;
+	case V_CATENTRY: fixed = cat_keys; break;
+	case V_KIND: fixed = kind_keys; break;
+	case V_FIELD: fixed = field_keys; break;
+	case V_SETTINGS: fixed = settings_keys; break;
+	default: break;
+	}
+	while (fixed != NULL && fixed[nfixed] != NULL)
+		nfixed++;
+	if (pos <= nfixed) {
+		lua_pushstring(L, fixed[pos - 1]);
+		return 1;
+	}
+	pos -= nfixed;
+	switch (v->tag) {
+	case V_ISMS:
+		if ((size_t)pos > sch->n)
+			return 0;
+		lua_pushstring(L, sch->kinds[pos - 1]->plural);
+		return 1;
+	case V_ENTITY: {
+		const struct entity *e = v->ptr;
+		const struct ynode *fm = e->fm;
+		/* the front matter's keys in order, less those with fixed names */
+		for (size_t i = 0; fm != NULL && i + 1 < fm->n; i += 2) {
+			const struct ynode *key = fm->kids[i];
+			if (key->type != YNODE_SCALAR || S_reserved_key(key->str) || ynode_is_null(fm->kids[i + 1]))
+				continue;
+			if (--pos == 0) {
+				lua_pushstring(L, key->str);
+				return 1;
+			}
+		}
+		return 0;
+	}
+	case V_NODE: {
+		const struct ynode *n = v->ptr;
+		if (n == NULL || n->type != YNODE_MAP || (size_t)pos * 2 > n->n)
+			return 0;
+		if (n->kids[2 * (pos - 1)]->type != YNODE_SCALAR)
+			lua_pushboolean(L, 0); /* a complex key: keeps the walk going */
+		else
+			lua_pushstring(L, n->kids[2 * (pos - 1)]->str);
+		return 1;
+	}
+	case V_BYID:
+		if ((size_t)pos > p->nall)
+			return 0;
+		lua_pushstring(L, p->all[pos - 1]->id);
+		return 1;
+	case V_CATALOG:
+		if ((size_t)pos > sch->cat.n)
+			return 0;
+		lua_pushstring(L, sch->cat.v[pos - 1].id);
+		return 1;
+	case V_KINDS:
+		if ((size_t)pos > sch->n)
+			return 0;
+		lua_pushstring(L, sch->kinds[pos - 1]->name);
+		return 1;
+	case V_FIELDS: {
+		const struct kinddef *kd = v->ptr;
+		if ((size_t)pos > kd->n)
+			return 0;
+		lua_pushstring(L, kd->fields[pos - 1]->name);
+		return 1;
+	}
+	default:
+		return 0;
+	}
+}
+
+/* The iterator of pairs(): its position is an upvalue. */
+static int
+S_iter(lua_State *L)
+{
+	const struct view *v = S_view(L, 1);
+	lua_Integer pos = lua_tointeger(L, lua_upvalueindex(1));
+
+	for (;;) {
+		pos++;
+		lua_pushinteger(L, pos);
+		lua_replace(L, lua_upvalueindex(1));
+		if (v->tag == V_ENTLIST || v->tag == V_REFS || v->tag == V_REFERRERS ||
+		    (v->tag == V_NODE && (v->ptr == NULL || ((const struct ynode *)v->ptr)->type != YNODE_MAP))) {
+			lua_pushinteger(L, pos);
+			if (!S_list_item(L, v, pos))
+				return 0;
+			return 2;
+		}
+		lua_settop(L, 1);
+		if (!S_key_at(L, v, pos))
+			return 0;
+		if (lua_type(L, -1) != LUA_TSTRING) {
+			lua_pop(L, 1);
+			continue;
+		}
+		lua_pushvalue(L, 1);
+		lua_pushvalue(L, -2);
+		lua_pushcfunction(L, S_index);
+		lua_insert(L, -3);
+		lua_call(L, 2, 1);
+		if (lua_isnil(L, -1)) {
+			lua_pop(L, 2);
+			continue;
+		}
+		return 2;
+	}
+}
+
+static int
+S_pairs(lua_State *L)
+{
+	luaL_checkudata(L, 1, S_vnames[S_view(L, 1)->tag]);
+	lua_pushinteger(L, 0);
+	lua_pushcclosure(L, S_iter, 1);
+	lua_pushvalue(L, 1);
+	lua_pushnil(L);
+	return 3;
+}
+
+static int
+S_tostring(lua_State *L)
+{
+	const struct view *v = S_view(L, 1);
+
+	if (v->tag == V_ENTITY)
+		lua_pushfstring(L, "%s %s", ((const struct entity *)v->ptr)->kind->name,
+		    ((const struct entity *)v->ptr)->id);
+	else
+		lua_pushfstring(L, "%s", S_vnames[v->tag] + 6);
+	return 1;
+}
+
+/* The metatables of the views (protected call). */
+static int
+S_open_views(lua_State *L)
+{
+	for (int t = 0; t < V__N; t++) {
+		luaL_newmetatable(L, S_vnames[t]);
+		lua_pushcfunction(L, S_index);
+		lua_setfield(L, -2, "__index");
+		lua_pushcfunction(L, S_ro_newindex);
+		lua_setfield(L, -2, "__newindex");
+		lua_pushcfunction(L, S_len);
+		lua_setfield(L, -2, "__len");
+		lua_pushcfunction(L, S_pairs);
+		lua_setfield(L, -2, "__pairs");
+		lua_pushcfunction(L, S_tostring);
+		lua_setfield(L, -2, "__tostring");
+		lua_pushliteral(L, "read-only");
+		lua_setfield(L, -2, "__metatable");
+		lua_newtable(L); /* the cache, weak: a view lives while Lua holds it */
+		lua_createtable(L, 0, 1);
+		lua_pushliteral(L, "v");
+		lua_setfield(L, -2, "__mode");
+		lua_setmetatable(L, -2);
+		lua_setfield(L, -2, "cache");
+		lua_pop(L, 1);
+	}
+	return 0;
+}
+
+/* The entity lists, in file order, of the valid entities (once per run). */
+static void
+S_lists(struct plugins *p)
+{
+	const struct model *m = p->in->model;
+	const struct schemas *sch = p->in->schemas;
+
+	p->all = arena_alloc(&p->arena, (m->n + 1) * sizeof(*p->all));
+	p->bykind = arena_alloc(&p->arena, (sch->n + 1) * sizeof(*p->bykind));
+	p->nbykind = arena_alloc(&p->arena, (sch->n + 1) * sizeof(*p->nbykind));
+	for (size_t i = 0; i < m->n; i++)
+		if (S_valid(m->entities[i]))
+			p->all[p->nall++] = m->entities[i];
+	for (size_t k = 0; k < sch->n; k++) {
+		p->bykind[k] = arena_alloc(&p->arena, (p->nall + 1) * sizeof(**p->bykind));
+		for (size_t i = 0; i < p->nall; i++)
+			if (p->all[i]->kind == sch->kinds[k])
+				p->bykind[k][p->nbykind[k]++] = p->all[i];
+	}
+}
+
+/* ---- the sandbox ---------------------------------------------------------- */
+
+static int
+S_rawset(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	if (S_is_proxy(L, 1))
+		return luaL_error(L, "the model and the libraries are read-only");
+	luaL_checkany(L, 2);
+	luaL_checkany(L, 3);
+	lua_settop(L, 3);
+	lua_rawset(L, 1);
+	return 1;
+}
+
+static int
+S_collectgarbage(lua_State *L)
+{
+	static const char *const allowed[] = {"count", "collect", "step", "isrunning", NULL};
+	const char *opt = luaL_optstring(L, 1, "collect");
+
+	for (int i = 0; allowed[i]; i++)
+		if (strcmp(opt, allowed[i]) == 0) {
+			lua_pushvalue(L, lua_upvalueindex(1));
+			lua_insert(L, 1);
+			lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+			return lua_gettop(L);
+		}
+	return luaL_error(L, "collectgarbage('%s') is not allowed in a plugin", opt);
+}
+
+/* load(chunk [, name [, mode [, env]]]): text only, in the plugin's env. */
+static int
+S_load(lua_State *L)
+{
+	int n = lua_gettop(L);
+
+	lua_settop(L, 4);
+	lua_pushliteral(L, "t");
+	lua_replace(L, 3);
+	if (n < 4) {
+		lua_pushvalue(L, lua_upvalueindex(2));
+		lua_replace(L, 4);
+	}
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, 4, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+static int
+S_os_time(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, 1);
+	return 1;
+}
+
+static int
+S_os_date(lua_State *L)
+{
+	luaL_checkstring(L, 1);
+	luaL_checkinteger(L, 2);
+	lua_settop(L, 2);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, 2, 1);
+	return 1;
+}
+
+/* Open the safe libraries and keep them in the registry (once per state). */
+static int
+S_open(lua_State *L)
+{
+	static const char *const base_ok[] = {"assert", "error", "getmetatable", "ipairs", "next",
+	    "pairs", "pcall", "rawequal", "rawget", "rawlen", "select", "setmetatable",
+	    "tonumber", "tostring", "type", "xpcall", "_VERSION", NULL};
+	static const struct { const char *name; lua_CFunction open; } libs[] = {
+		{"string", luaopen_string}, {"table", luaopen_table}, {"math", luaopen_math},
+		{"utf8", luaopen_utf8}, {"coroutine", luaopen_coroutine},
+	};
+
+	luaL_requiref(L, LUA_GNAME, luaopen_base, 0);  /* base */
+	lua_newtable(L);                              /* base safe */
+	for (int i = 0; base_ok[i]; i++) {
+		lua_getfield(L, -2, base_ok[i]);
+		lua_setfield(L, -2, base_ok[i]);
+	}
+	lua_pushcfunction(L, S_rawset);
+	lua_setfield(L, -2, "rawset");
+	lua_getfield(L, -2, "collectgarbage");
+	lua_pushcclosure(L, S_collectgarbage, 1);
+	lua_setfield(L, -2, "collectgarbage");
+	lua_getfield(L, -2, "load");
+	lua_setfield(L, LUA_REGISTRYINDEX, "ismsc.load");
+	lua_setfield(L, LUA_REGISTRYINDEX, "ismsc.base");
+	lua_pop(L, 1);
+
+	lua_newtable(L); /* lib name -> real table */
+	for (size_t i = 0; i < sizeof(libs) / sizeof(*libs); i++) {
+		luaL_requiref(L, libs[i].name, libs[i].open, 0);
+		lua_setfield(L, -2, libs[i].name);
+	}
+	/* no string.dump, even through the string metatable; and lock that metatable */
+	lua_getfield(L, -1, "string");
+	lua_pushnil(L);
+	lua_setfield(L, -2, "dump");
+	lua_getfield(L, -1, "format");
+	lua_setfield(L, LUA_REGISTRYINDEX, "ismsc.format");
+	lua_pop(L, 1);
+	lua_pushliteral(L, "");
+	lua_getmetatable(L, -1);
+	lua_pushliteral(L, "read-only");
+	lua_setfield(L, -2, "__metatable");
+	lua_pop(L, 2);
+	/* os: time(t) and date(fmt, t) only */
+	luaL_requiref(L, "os", luaopen_os, 0);
+	lua_createtable(L, 0, 2);
+	lua_getfield(L, -2, "time");
+	lua_pushcclosure(L, S_os_time, 1);
+	lua_setfield(L, -2, "time");
+	lua_getfield(L, -2, "date");
+	lua_pushcclosure(L, S_os_date, 1);
+	lua_setfield(L, -2, "date");
+	lua_setfield(L, -3, "os");
+	lua_pop(L, 1);
+	lua_setfield(L, LUA_REGISTRYINDEX, "ismsc.libs");
+	S_open_views(L);
+	/* the globals of the state itself are not the plugins' */
+	lua_pushglobaltable(L);
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		lua_pop(L, 1);
+		lua_pushvalue(L, -1);
+		lua_pushnil(L);
+		lua_rawset(L, -4);
+	}
+	lua_pop(L, 1);
+	return 0;
+}
+
+/* Push a new environment for one plugin file. */
+static int
+S_env(lua_State *L)
+{
+	lua_newtable(L);                                     /* env */
+	lua_getfield(L, LUA_REGISTRYINDEX, "ismsc.base");
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		lua_pushvalue(L, -2);
+		lua_insert(L, -2);
+		lua_rawset(L, -5);
+	}
+	lua_pop(L, 1);
+	lua_getfield(L, LUA_REGISTRYINDEX, "ismsc.libs");
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		/* a proxy of the library, this plugin's own: rawset on it cannot reach others */
+		S_proxy(L);
+		lua_pushvalue(L, -2);
+		lua_insert(L, -2);
+		lua_rawset(L, -5);
+	}
+	lua_pop(L, 1);
+	lua_getfield(L, LUA_REGISTRYINDEX, "ismsc.load");
+	lua_pushvalue(L, -2);
+	lua_pushcclosure(L, S_load, 2);
+	lua_setfield(L, -2, "load");
+	lua_pushvalue(L, -1);
+	lua_setfield(L, -2, "_G");
+	return 1;
+}
+
+/* ---- the rule API ---------------------------------------------------------- */
+
+static int
+S_report(lua_State *L)
+{
+	struct plugins *p = S_self(L);
+	const struct entity *e = NULL;
+	const char *msg;
+	int n = lua_gettop(L);
+
+	if (p->cur_rule < 0)
+		return luaL_error(L, "report() is only for a rule's check function");
+	if (!lua_isnil(L, 1)) {
+		const struct view *v = luaL_testudata(L, 1, S_vnames[V_ENTITY]);
+		if (v == NULL)
+			return luaL_argerror(L, 1, "an entity of isms, or nil");
+		e = v->ptr;
+	}
+	luaL_checkstring(L, 2);
+	lua_getfield(L, LUA_REGISTRYINDEX, "ismsc.format");
+	lua_insert(L, 2);
+	lua_call(L, n - 1, 1);
+	msg = lua_tostring(L, -1);
+	if (++p->reports > PLUGIN_REPORTS)
+		return luaL_error(L, "report limit of %d reached", PLUGIN_REPORTS);
+	if (e != NULL) {
+		diag_add(p->d, p->cur_rule, e->doc->path, e->id_node->line, e->id_node->col, "%s",
+		    msg ? msg : "");
+	} else {
+		const struct ynode *at = p->in->config->catalog_node;
+		diag_add(p->d, p->cur_rule, CONFIG_FILE, at ? at->line : 1, at ? at->col : 1, "%s",
+		    msg ? msg : "");
+	}
+	return 0;
+}
+
+static int
+S_rule_id_valid(const char *s)
+{
+	if (!(*s >= 'a' && *s <= 'z'))
+		return 0;
+	for (s++; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
+			return 0;
+	return 1;
+}
+
+/* Take the rule table at the top of the stack (from file). */
+static void
+S_take_rule(struct plugins *p, struct rules *t, const char *file, const char *source, int envref)
+{
+	lua_State *L = p->L;
+	const char *id, *sev, *desc;
+	enum severity s = SEV_ERROR;
+	int line = 1, ok = 1;
+	lua_Debug ar;
+
+	if (!lua_istable(L, -1)) {
+		diag_add(p->d, R_PLUGIN, file, 1, 1, "a plugin returns a rule or a list of rules");
+		return;
+	}
+	/* fields read raw: a rule table is the plugin's data, not code to run */
+	lua_pushliteral(L, "check");
+	lua_rawget(L, -2);
+	if (lua_isfunction(L, -1)) {
+		lua_pushvalue(L, -1);
+		if (lua_getinfo(L, ">S", &ar) && ar.linedefined > 0)
+			line = ar.linedefined;
+	} else {
+		ok = 0;
+	}
+	lua_pushliteral(L, "id");
+	lua_rawget(L, -3);
+	id = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+	lua_pushliteral(L, "severity");
+	lua_rawget(L, -4);
+	sev = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+	lua_pushliteral(L, "description");
+	lua_rawget(L, -5);
+	desc = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+	if (sev != NULL && strcmp(sev, "warning") == 0)
+		s = SEV_WARNING;
+	else if (sev != NULL && strcmp(sev, "error") != 0)
+		ok = 0;
+	if (id == NULL || !S_rule_id_valid(id)) {
+		diag_add(p->d, R_PLUGIN, file, line, 1,
+		    "a rule needs an id like 'my-rule' ([a-z][a-z0-9-]*)");
+	} else if (!ok) {
+		diag_add(p->d, R_PLUGIN, file, line, 1,
+		    "rule '%s' needs a check function and a severity of error or warning", id);
+	} else if (rules_find(t, id) >= 0) {
+		diag_add(p->d, R_PLUGIN, file, line, 1, "rule id '%s' is already taken", id);
+	} else {
+		struct prule *r;
+		xgrow(&p->rules, &p->cap, p->n + 1, sizeof(*p->rules));
+		r = &p->rules[p->n++];
+		r->rule = rules_add(t, arena_strdup(&p->arena, id), s, arena_strdup(&p->arena, desc));
+		lua_pushvalue(L, -4); /* the check function */
+		r->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+		r->envref = envref;
+		r->file = file;
+		r->source = source;
+		r->line = line;
+	}
+	lua_pop(L, 4);
+}
+
+/* Load one plugin file's text and take its rules. */
+static void
+S_load_file(struct plugins *p, struct rules *t, const char *file, const char *text, size_t len)
+{
+	lua_State *L = p->L;
+	char *source = arena_printf(&p->arena, "@%s", file);
+	int envref, rc;
+
+	lua_settop(L, 0);
+	lua_pushcfunction(L, S_env);
+	if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
+		diag_add(p->d, R_PLUGIN, file, 1, 1, "cannot make the sandbox: %s", lua_tostring(L, -1));
+		lua_settop(L, 0);
+		return;
+	}
+	lua_pushvalue(L, -1);
+	envref = luaL_ref(L, LUA_REGISTRYINDEX);
+	rc = luaL_loadbufferx(L, text, len, source, "t");
+	if (rc != LUA_OK) {
+		/* "file:LINE: message" */
+		const char *msg = lua_tostring(L, -1), *q;
+		int line = 1;
+		size_t n = strlen(file);
+		if (msg != NULL && strncmp(msg, file, n) == 0 && msg[n] == ':') {
+			line = atoi(msg + n + 1);
+			q = strchr(msg + n + 1, ':');
+			msg = q != NULL && q[1] == ' ' ? q + 2 : msg;
+		}
+		diag_add(p->d, R_PLUGIN, file, line > 0 ? line : 1, 1, "plugin does not load: %s",
+		    msg ? msg : "error");
+		lua_settop(L, 0);
+		return;
+	}
+	lua_pushvalue(L, 1);
+	lua_setupvalue(L, -2, 1); /* _ENV */
+	p->cur_source = source;
+	p->cur_rule = -1;
+	if (S_call(p, 0, 1, file, 1, "plugin does not load") != LUA_OK) {
+		lua_settop(L, 0);
+		return;
+	}
+	if (lua_istable(L, -1)) {
+		lua_pushliteral(L, "id");
+		lua_rawget(L, -2);
+		int single = !lua_isnil(L, -1);
+		lua_pop(L, 1);
+		if (single) {
+			S_take_rule(p, t, file, source, envref);
+		} else {
+			lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+			if (n == 0)
+				diag_add(p->d, R_PLUGIN, file, 1, 1, "a plugin returns a rule or a list of rules");
+			for (lua_Integer i = 1; i <= n; i++) {
+				lua_rawgeti(L, -1, i);
+				S_take_rule(p, t, file, source, envref);
+				lua_pop(L, 1);
+			}
+		}
+	} else {
+		diag_add(p->d, R_PLUGIN, file, 1, 1, "a plugin returns a rule or a list of rules");
+	}
+	lua_settop(L, 0);
+}
+
+static int
+S_is_lua(const char *path)
+{
+	size_t n = strlen(path);
+	return n > 4 && strcmp(path + n - 4, ".lua") == 0;
+}
+
+static void
+S_read_and_load(struct plugins *p, struct rules *t, struct source *src, const char *path,
+    const char *label)
+{
+	char *text;
+	size_t len;
+	int rc = source_read(src, path, &text, &len, FILE_LIMIT);
+
+	if (rc != SOURCE_OK) {
+		diag_add(p->d, rc == SOURCE_TOO_BIG ? R_LIMIT : R_PLUGIN, label, 1, 1,
+		    rc == SOURCE_TOO_BIG ? "file is larger than the limit of 64 MiB" :
+		    "plugin cannot be read");
+		return;
+	}
+	S_load_file(p, t, label, text, len);
+	free(text);
+}
+
+struct plugins *
+plugins_load(const struct plugin_input *in, struct rules *t, struct diags *d)
+{
+	struct plugins *p = xcalloc(1, sizeof(*p));
+	const struct ynode *list = in->config->plugins;
+	struct source builtin;
+	char *dir;
+
+	arena_init(&p->arena);
+	p->in = in;
+	p->d = d;
+	p->cur_rule = -1;
+	p->max_instructions = in->config->plugin_instructions;
+	p->max_memory = (size_t)in->config->plugin_memory_mb << 20;
+	p->L = lua_newstate(S_alloc, p);
+	if (p->L == NULL) {
+		free(p);
+		return NULL;
+	}
+	*(struct plugins **)lua_getextraspace(p->L) = p;
+	/* os.time and os.date read the time zone: make them the same everywhere */
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	lua_pushcfunction(p->L, S_open);
+	if (lua_pcall(p->L, 0, 0, 0) != LUA_OK) {
+		lua_close(p->L);
+		free(p);
+		return NULL;
+	}
+	lua_pushcfunction(p->L, S_report);
+	lua_setfield(p->L, LUA_REGISTRYINDEX, "ismsc.report");
+
+	/* the compiler's own rules, in file order */
+	dir = xasprintf("%s/lua", in->datadir);
+	if (source_open_dir(&builtin, dir, NULL, d) == 0) {
+		for (size_t i = 0; i < builtin.n; i++) {
+			if (!S_is_lua(builtin.paths[i]) || strchr(builtin.paths[i], '/') != NULL)
+				continue;
+			S_read_and_load(p, t, &builtin, builtin.paths[i],
+			    arena_printf(&p->arena, "lua/%s", builtin.paths[i]));
+		}
+		source_close(&builtin);
+	}
+	free(dir);
+
+	/* the project's: plugins: lists files or folders of the tree */
+	for (size_t i = 0; list != NULL && i < (list->type == YNODE_SEQ ? list->n : 1); i++) {
+		const struct ynode *item = list->type == YNODE_SEQ ? list->kids[i] : list;
+		char path[4096];
+		int rc;
+		if (item->type != YNODE_SCALAR)
+			continue;
+		rc = link_resolve(CONFIG_FILE, item->str, path, sizeof(path));
+		if (rc == 1 && path[0] != '\0' && source_has(in->src, path)) {
+			size_t n = strlen(path);
+			int any = 0;
+			for (size_t k = 0; k < in->src->n; k++) {
+				const char *f = in->src->paths[k];
+				if (strcmp(f, path) == 0 ||
+				    (strncmp(f, path, n) == 0 && f[n] == '/' && S_is_lua(f))) {
+					any = 1;
+					S_read_and_load(p, t, in->src, f, f);
+				}
+			}
+			if (any)
+				continue;
+		}
+		diag_add(d, R_PLUGIN, CONFIG_FILE, item->line, item->col,
+		    "plugin '%s' is no file or folder of the tree", item->str);
+	}
+	return p;
+}
+
+static int
+S_isms(lua_State *L)
+{
+	S_push_view(L, V_ISMS, NULL, NULL, 0);
+	return 1;
+}
+
+/* The options of a rule: its mapping under rules:, a read-only view (protected call). */
+static int
+S_options(lua_State *L)
+{
+	S_push_view(L, V_NODE, lua_touserdata(L, 1), NULL, 0);
+	return 1;
+}
+
+void
+plugins_run(struct plugins *p, const struct rules *t, struct diags *d)
+{
+	lua_State *L;
+
+	if (p == NULL)
+		return;
+	L = p->L;
+	p->d = d;
+	for (size_t i = 0; i < p->n; i++) {
+		struct prule *r = &p->rules[i];
+		const struct ynode *opts;
+		char what[160];
+
+		if (t->v[r->rule].sev == SEV_OFF)
+			continue;
+		lua_settop(L, 0);
+		if (!p->lists_built) {
+			S_lists(p);
+			p->lists_built = 1;
+		}
+		lua_rawgeti(L, LUA_REGISTRYINDEX, r->ref);
+		lua_pushcfunction(L, S_isms);
+		if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
+			diag_add(d, R_PLUGIN, r->file, r->line, 1, "rule '%s' failed: %s",
+			    t->v[r->rule].name, lua_tostring(L, -1));
+			continue;
+		}
+		lua_getfield(L, LUA_REGISTRYINDEX, "ismsc.report");
+		opts = config_rule_options(p->in->config, t->v[r->rule].name);
+		lua_pushcfunction(L, S_options);
+		lua_pushlightuserdata(L, (void *)opts);
+		if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+			lua_pop(L, 1);
+			lua_newtable(L);
+		}
+		p->cur_rule = r->rule;
+		p->cur_source = r->source;
+		p->reports = 0;
+		snprintf(what, sizeof(what), "rule '%s' failed", t->v[r->rule].name);
+		S_call(p, 3, 0, r->file, r->line, what);
+		p->cur_rule = -1;
+		S_budget_stop(p);
+	}
+}
+
+void
+plugins_free(struct plugins *p)
+{
+	if (p == NULL)
+		return;
+	lua_close(p->L);
+	free(p->rules);
+	arena_free(&p->arena);
+	free(p);
+}

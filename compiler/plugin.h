@@ -1,0 +1,42 @@
+/* plugin.h — rule plugins in sandboxed Lua 5.4: the compiler's own lua/ and
+ * the project's plugins: files, loaded into one Lua state, each file in its
+ * own environment, each rule run under an instruction and a memory budget
+ * against a read-only model built once per run. */
+#ifndef ISMSC_PLUGIN_H
+#define ISMSC_PLUGIN_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "date.h"
+#include "diag.h"
+#include "model.h"
+#include "schema.h"
+#include "source.h"
+
+enum {
+	PLUGIN_INSTRUCTIONS = 100000000, /* default budget of one rule */
+	PLUGIN_MEMORY_MB = 128,          /* default memory of one rule */
+	PLUGIN_REPORTS = 100000,         /* diagnostics one rule may report */
+};
+
+struct plugin_input {
+	const struct model *model;
+	const struct schemas *schemas;
+	const struct config *config;
+	struct source *src;       /* the project's tree (its plugins: files) */
+	const char *datadir;      /* the compiler's lua/ is here */
+	date_t as_of;
+};
+
+struct plugins;
+
+/* Load the compiler's lua/NAME.lua files, then the files and folders of plugins: in
+ * isms.yaml, and add their rules to t. Failures are `plugin` diagnostics in
+ * d. Returns NULL only when Lua itself cannot start. */
+struct plugins *plugins_load(const struct plugin_input *in, struct rules *t, struct diags *d);
+/* Run every loaded rule that t does not switch off, in file order. */
+void plugins_run(struct plugins *p, const struct rules *t, struct diags *d);
+void plugins_free(struct plugins *p);
+
+#endif

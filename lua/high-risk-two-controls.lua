@@ -1,0 +1,21 @@
+-- high-risk-two-controls: a high risk is not left to a single control.
+--
+-- Clause 6.1.3 b) asks the organisation to determine all controls necessary
+-- to treat a risk. For a risk scoring `threshold` (default 15) or more, one
+-- control is a single point of failure: defence in depth wants at least two.
+-- Options: rules: {high-risk-two-controls: {threshold: 12}}
+return {
+  id = "high-risk-two-controls",
+  severity = "warning",
+  description = "A risk to mitigate scoring threshold (15) or more needs at least two controls (clause 6.1.3 b).",
+  check = function(isms, report, options)
+    local threshold = tonumber(options.threshold) or 15
+    for _, r in ipairs(isms.risks) do
+      local score = r.likelihood * r.impact
+      if r.treatment == "mitigate" and score >= threshold and #r.controls < 2 then
+        report(r, "risk '%s' scores %d (threshold %d) but has %d control%s; it needs two",
+          r.id, score, threshold, #r.controls, #r.controls == 1 and "" or "s")
+      end
+    end
+  end,
+}
