@@ -26,6 +26,7 @@ struct config {
 	const struct ynode *plugins;       /* list of paths, or NULL */
 	long plugin_instructions;          /* plugin_limits: instructions (per rule) */
 	long plugin_memory_mb;             /* plugin_limits: memory_mb (per rule) */
+	long plugin_reports;               /* plugin_limits: reports (per rule) */
 	const char **exclude_classification, **exclude_status;
 	size_t nexclude_classification, nexclude_status;
 };

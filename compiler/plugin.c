@@ -43,6 +43,7 @@ struct plugins {
 	long long count, count_limit;  /* instructions of the running rule */
 	long long max_instructions;
 	size_t max_memory;
+	long max_reports;
 	/* the running rule or plugin file */
 	int cur_rule;                  /* rule table index, -1 while loading */
 	const char *cur_source;
@@ -1073,8 +1074,8 @@ S_report(lua_State *L)
 	lua_insert(L, 2);
 	lua_call(L, n - 1, 1);
 	msg = lua_tostring(L, -1);
-	if (++p->reports > PLUGIN_REPORTS)
-		return luaL_error(L, "report limit of %d reached", PLUGIN_REPORTS);
+	if (++p->reports > p->max_reports)
+		return luaL_error(L, "report limit of %I reached", (lua_Integer)p->max_reports);
 	if (e != NULL) {
 		diag_add(p->d, p->cur_rule, e->doc->path, e->id_node->line, e->id_node->col, "%s",
 		    msg ? msg : "");
@@ -1199,10 +1200,13 @@ S_load_file(struct plugins *p, struct rules *t, const char *file, const char *te
 		return;
 	}
 	if (lua_istable(L, -1)) {
+		/* a rule has an id or a check; a list of rules has neither */
 		lua_pushliteral(L, "id");
 		lua_rawget(L, -2);
-		int single = !lua_isnil(L, -1);
-		lua_pop(L, 1);
+		lua_pushliteral(L, "check");
+		lua_rawget(L, -3);
+		int single = !lua_isnil(L, -1) || !lua_isnil(L, -2);
+		lua_pop(L, 2);
 		if (single) {
 			S_take_rule(p, t, file, source, envref);
 		} else {
@@ -1260,6 +1264,7 @@ plugins_load(const struct plugin_input *in, struct rules *t, struct diags *d)
 	p->cur_rule = -1;
 	p->max_instructions = in->config->plugin_instructions;
 	p->max_memory = (size_t)in->config->plugin_memory_mb << 20;
+	p->max_reports = in->config->plugin_reports;
 	p->L = lua_newstate(S_alloc, p);
 	if (p->L == NULL) {
 		free(p);

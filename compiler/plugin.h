@@ -14,12 +14,6 @@
 #include "schema.h"
 #include "source.h"
 
-enum {
-	PLUGIN_INSTRUCTIONS = 100000000, /* default budget of one rule */
-	PLUGIN_MEMORY_MB = 128,          /* default memory of one rule */
-	PLUGIN_REPORTS = 100000,         /* diagnostics one rule may report */
-};
-
 struct plugin_input {
 	const struct model *model;
 	const struct schemas *schemas;

@@ -1,0 +1,6 @@
+return {
+  id = "syntax-error",
+  check = function(isms, report)
+    if then end
+  end,
+}

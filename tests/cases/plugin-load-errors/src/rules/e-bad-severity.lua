@@ -1,0 +1,5 @@
+return {
+  id = "bad-severity",
+  severity = "fatal",
+  check = function() end,
+}

@@ -1,0 +1,7 @@
+return {
+  id = "print",
+  severity = "error",
+  check = function(isms, report, options)
+    print("hello")
+  end,
+}
