@@ -128,8 +128,9 @@ install: build/ismsc
 	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 build/ismsc $(DESTDIR)$(PREFIX)/bin/ismsc
 	rm -rf $(DESTDIR)$(PREFIX)/share/ismsc/schemas $(DESTDIR)$(PREFIX)/share/ismsc/samples \
-	  $(DESTDIR)$(PREFIX)/share/ismsc/lua $(DESTDIR)$(PREFIX)/share/ismsc/templates
-	for d in schemas samples lua templates; do \
+	  $(DESTDIR)$(PREFIX)/share/ismsc/lua $(DESTDIR)$(PREFIX)/share/ismsc/templates \
+	  $(DESTDIR)$(PREFIX)/share/ismsc/docs
+	for d in schemas samples lua templates docs; do \
 	  if [ -d $$d ]; then cp -R $$d $(DESTDIR)$(PREFIX)/share/ismsc/; fi; done
 	install -m 644 man/ismsc.1 $(DESTDIR)$(PREFIX)/share/man/man1/ismsc.1
 

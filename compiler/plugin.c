@@ -54,6 +54,8 @@ struct plugins {
 	const struct entity ***bykind; /* ... of each kind of the schemas */
 	size_t *nbykind;
 	int lists_built;
+	int mt_ref[16];                /* registry refs: each view tag's metatable */
+	int cache_ref[16];             /* ... and its cache of views */
 };
 
 static struct plugins *
@@ -405,8 +407,8 @@ S_push_view(lua_State *L, enum vtag tag, const void *ptr, const struct fielddef 
 	struct view *v;
 
 	/* the cache: one view per object and tag */
-	lua_getfield(L, LUA_REGISTRYINDEX, S_vnames[tag]);   /* its metatable */
-	lua_getfield(L, -1, "cache");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, p->mt_ref[tag]);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, p->cache_ref[tag]);
 	lua_rawgetp(L, -1, ptr ? ptr : (const void *)p);
 	if (!lua_isnil(L, -1)) {
 		lua_replace(L, -3);
@@ -830,6 +832,8 @@ S_tostring(lua_State *L)
 static int
 S_open_views(lua_State *L)
 {
+	struct plugins *p = S_self(L);
+
 	for (int t = 0; t < V__N; t++) {
 		luaL_newmetatable(L, S_vnames[t]);
 		lua_pushcfunction(L, S_index);
@@ -849,8 +853,10 @@ S_open_views(lua_State *L)
 		lua_pushliteral(L, "v");
 		lua_setfield(L, -2, "__mode");
 		lua_setmetatable(L, -2);
+		lua_pushvalue(L, -1);
+		p->cache_ref[t] = luaL_ref(L, LUA_REGISTRYINDEX);
 		lua_setfield(L, -2, "cache");
-		lua_pop(L, 1);
+		p->mt_ref[t] = luaL_ref(L, LUA_REGISTRYINDEX);
 	}
 	return 0;
 }

@@ -47,3 +47,18 @@ for n in $sizes; do
 	  "$(awk "BEGIN{print $secs / ($csecs > 0 ? $csecs : 0.001)}")"
 done
 echo "(ratio: ismsc check time / cmark-gfm time on the same files; the target is at most 0.5)"
+
+# What the built-in Lua rules cost: the same corpus with them switched off.
+n=${BENCH_PLUGINS_DOCS:-10000}
+dir=$cache/corpus-$n
+if [ -f "$dir/isms.yaml" ]; then
+	off=$cache/corpus-$n-noplugins
+	rm -rf "$off"; cp -al "$dir" "$off"; rm "$off/isms.yaml"
+	{ cat "$dir/isms.yaml"; echo "rules:"
+	  for f in "$top"/lua/*.lua; do echo "  $(basename "$f" .lua): off"; done; } > "$off/isms.yaml"
+	read -r with _ < <(measure 5 "$bin" check "$dir")
+	read -r without _ < <(measure 5 "$bin" check "$off")
+	printf 'built-in Lua rules on %s docs: %s s with, %s s without: +%.2f s (target: under 0.3 s)\n' \
+	  "$n" "$with" "$without" "$(awk "BEGIN{print $with - $without}")"
+	rm -rf "$off"
+fi
