@@ -12,7 +12,7 @@ VERSION := 0.1.0
 SHARED  ?= ../shared
 
 CC      ?= cc
-PKGS    := libcmark-gfm yaml-0.1 libxml-2.0 lua5.4
+PKGS    := libcmark-gfm yaml-0.1 libxml-2.0 lua5.4 jansson
 # cmark-gfm's extensions library has no .pc file: linked by name.
 CMARK_EXT_LIBS := -lcmark-gfm-extensions
 
@@ -39,7 +39,8 @@ all: build/ismsc
 
 # Debian packages that provide what the build and the tests need.
 DEB_PKGS := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm libyaml-dev \
-            libxml2-dev liblua5.4-dev libcmocka-dev valgrind python3 time
+            libxml2-dev liblua5.4-dev libcmocka-dev libjansson-dev valgrind python3 \
+            python3-jsonschema time
 
 # Install the Debian packages that are missing (as root, with apt-get), or say which.
 deps:
@@ -110,6 +111,7 @@ test: deps
 	$(MAKE) asan
 	$(MAKE) valgrind
 	tests/install.sh
+	tests/sarif.sh build/ismsc
 	tests/corpus.sh build/ismsc
 	@echo "make test: all suites passed"
 

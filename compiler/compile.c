@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "diagfmt.h"
 #include "markdown.h"
 
 #ifndef ISMSC_DATADIR
@@ -241,15 +242,99 @@ run_check(struct run *r, const struct options *opt)
 	return 0;
 }
 
+/* The entity id of the doc at path (docs are sorted by path). */
+static const char *
+S_entity_of(const void *ctx, const char *path)
+{
+	const struct model *m = ctx;
+	size_t lo = 0, hi = m->ndocs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(m->docs[mid].path, path);
+		if (c == 0)
+			return m->docs[mid].entity ? m->docs[mid].entity->id : NULL;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Where SRC sits in the git repository that holds it ("" at its root, else
+ * "dir/sub/"), so that SARIF and GitHub paths are the repository's. */
+static char *
+S_git_prefix(const char *src)
+{
+	char *real = realpath(src, NULL), *dir, *git;
+	size_t n;
+
+	if (real == NULL)
+		return xstrdup("");
+	dir = xstrdup(real);
+	for (;;) {
+		struct stat st;
+		git = xasprintf("%s/.git", strcmp(dir, "/") == 0 ? "" : dir);
+		int found = stat(git, &st) == 0;
+		free(git);
+		if (found)
+			break;
+		char *slash = strrchr(dir, '/');
+		if (slash == NULL || slash == dir) {
+			free(dir);
+			free(real);
+			return xstrdup(""); /* not in a repository: paths stay as they are */
+		}
+		*slash = '\0';
+	}
+	n = strlen(dir);
+	char *rel = real[n] == '/' ? xasprintf("%s/", real + n + 1) : xstrdup("");
+	free(dir);
+	free(real);
+	return rel;
+}
+
 int
 run_report(struct run *r)
 {
 	size_t errors, warnings;
+	char date[11];
+	char *prefix = NULL;
+	struct diagfmt f;
+	int rc = 0;
 
 	diags_finish(&r->diags, &r->rules);
 	diags_count(&r->diags, &r->rules, &errors, &warnings);
-	diags_print_text(stdout, &r->diags, &r->rules, r->opt->quiet);
-	fflush(stdout);
+	date_format(r->as_of, date);
+	if (r->opt->path_prefix != NULL) {
+		size_t n = strlen(r->opt->path_prefix);
+		prefix = n == 0 || r->opt->path_prefix[n - 1] == '/' ? xstrdup(r->opt->path_prefix)
+		    : xasprintf("%s/", r->opt->path_prefix);
+	} else if (r->opt->format == DIAG_SARIF || r->opt->format == DIAG_GITHUB) {
+		prefix = S_git_prefix(r->opt->src);
+	}
+	f = (struct diagfmt){&r->diags, &r->rules, prefix ? prefix : "", date, r->nfiles, errors,
+	    warnings, r->opt->quiet, S_entity_of, &r->model};
+	switch (r->opt->format) {
+	case DIAG_JSON:
+		rc = diagfmt_json(stdout, &f);
+		break;
+	case DIAG_SARIF:
+		rc = diagfmt_sarif(stdout, &f);
+		break;
+	case DIAG_GITHUB:
+		rc = diagfmt_github(stdout, &f);
+		break;
+	default:
+		diags_print_text(stdout, &r->diags, &r->rules, r->opt->quiet);
+		break;
+	}
+	free(prefix);
+	if (fflush(stdout) != 0 || rc != 0) {
+		fputs("ismsc: cannot write the diagnostics\n", stderr);
+		return 2;
+	}
 	if (!r->opt->quiet)
 		fprintf(stderr, "ismsc: %zu file%s, %zu error%s, %zu warning%s\n",
 		    r->nfiles, r->nfiles == 1 ? "" : "s", errors, errors == 1 ? "" : "s",

@@ -11,7 +11,7 @@
 #include "schema.h"
 #include "source.h"
 
-enum diag_format { DIAG_TEXT };
+enum diag_format { DIAG_TEXT, DIAG_JSON, DIAG_SARIF, DIAG_GITHUB };
 
 struct options {
 	const char *src;           /* the source root; "." by default */
@@ -20,6 +20,7 @@ struct options {
 	int werror, quiet;
 	enum diag_format format;
 	int threads;               /* 0: as many as the machine has, up to 4 */
+	const char *path_prefix;   /* --path-prefix, or NULL: found from git */
 };
 
 struct run {

@@ -13,7 +13,8 @@
 #endif
 
 static const char S_usage[] =
-    "usage: ismsc check [SRC] [--as-of DATE] [--werror] [--quiet] [--diagnostics text]\n"
+    "usage: ismsc check [SRC] [--as-of DATE] [--werror] [--quiet]\n"
+    "                   [--diagnostics text|json|sarif|github] [--path-prefix DIR]\n"
     "       ismsc init DIR\n"
     "       ismsc --help | --version\n";
 
@@ -29,7 +30,10 @@ static const char S_help[] =
     "                     isms.yaml, else SOURCE_DATE_EPOCH, else today (UTC)\n"
     "  --werror           exit 1 on warnings too\n"
     "  --quiet            print errors only, and no summary\n"
-    "  --diagnostics FMT  text (the default)\n"
+    "  --diagnostics FMT  text (the default), json, sarif (SARIF 2.1.0) or github\n"
+    "                     (workflow commands that annotate a pull request)\n"
+    "  --path-prefix DIR  put DIR/ before paths in sarif and github output; by\n"
+    "                     default the path of SRC in its git repository\n"
     "  -h, --help         this help\n"
     "  --version          the version\n"
     "\n"
@@ -99,9 +103,20 @@ main(int argc, char **argv)
 		} else if (S_is_opt(a, "--diagnostics")) {
 			if ((v = S_value(argc, argv, &i, "--diagnostics")) == NULL)
 				return S_usage_error("%s needs a format", a);
-			if (strcmp(v, "text") != 0)
-				return S_usage_error("--diagnostics: unsupported format '%s'", v);
-			opt.format = DIAG_TEXT;
+			if (strcmp(v, "text") == 0)
+				opt.format = DIAG_TEXT;
+			else if (strcmp(v, "json") == 0)
+				opt.format = DIAG_JSON;
+			else if (strcmp(v, "sarif") == 0)
+				opt.format = DIAG_SARIF;
+			else if (strcmp(v, "github") == 0)
+				opt.format = DIAG_GITHUB;
+			else
+				return S_usage_error("--diagnostics: '%s' is not text, json, sarif or github", v);
+		} else if (S_is_opt(a, "--path-prefix")) {
+			if ((v = S_value(argc, argv, &i, "--path-prefix")) == NULL)
+				return S_usage_error("%s needs a path", a);
+			opt.path_prefix = v;
 		} else if (strcmp(a, "--") == 0) {
 			for (i++; i < argc; i++) {
 				if (cmd == NULL)

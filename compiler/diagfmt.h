@@ -1,0 +1,34 @@
+/* diagfmt.h — the machine-readable forms of the diagnostics: one JSON
+ * document, SARIF 2.1.0 for code scanning, and GitHub workflow commands.
+ * JSON is built with libjansson, never by hand. */
+#ifndef ISMSC_DIAGFMT_H
+#define ISMSC_DIAGFMT_H
+
+#include <stdio.h>
+
+#include "diag.h"
+
+/* What the printers need besides the sorted list. */
+struct diagfmt {
+	const struct diags *diags;
+	const struct rules *rules;
+	const char *prefix;        /* prepended to FILE in SARIF and GitHub ("" or "dir/") */
+	const char *as_of;         /* "YYYY-MM-DD" */
+	size_t files, errors, warnings;
+	int errors_only;           /* --quiet */
+	/* the entity id of a file, or NULL (for each diagnostic's "entity") */
+	const char *(*entity_of)(const void *ctx, const char *file);
+	const void *ctx;
+};
+
+/* Print in the given form; returns 0, or -1 when the output failed. */
+int diagfmt_json(FILE *fp, const struct diagfmt *f);
+int diagfmt_sarif(FILE *fp, const struct diagfmt *f);
+int diagfmt_github(FILE *fp, const struct diagfmt *f);
+
+/* The fingerprint of a finding: rule, file, entity and message, not the
+ * line, so that it keeps its identity when lines move (16 hex digits). */
+void diag_fingerprint(const char *rule, const char *file, const char *entity, const char *msg,
+    char out[17]);
+
+#endif
