@@ -12,7 +12,7 @@ VERSION := 0.1.0
 SHARED  ?= ../shared
 
 CC      ?= cc
-PKGS    := libcmark-gfm yaml-0.1 libxml-2.0 lua5.4 jansson
+PKGS    := libcmark-gfm yaml-0.1 libxml-2.0 lua5.4 jansson libgit2
 # cmark-gfm's extensions library has no .pc file: linked by name.
 CMARK_EXT_LIBS := -lcmark-gfm-extensions
 
@@ -39,7 +39,7 @@ all: build/ismsc
 
 # Debian packages that provide what the build and the tests need.
 DEB_PKGS := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm libyaml-dev \
-            libxml2-dev liblua5.4-dev libcmocka-dev libjansson-dev valgrind python3 \
+            libxml2-dev liblua5.4-dev libcmocka-dev libjansson-dev libgit2-dev mandoc git valgrind python3 \
             python3-jsonschema time
 
 # Install the Debian packages that are missing (as root, with apt-get), or say which.
@@ -99,6 +99,8 @@ asan: build/asan/ismsc
 	  tests/golden.sh build/asan/ismsc
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  tests/hostile.sh build/asan/ismsc
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  tests/diff.sh build/asan/ismsc
 
 valgrind: build/ismsc
 	tests/valgrind.sh build/ismsc
@@ -112,6 +114,8 @@ test: deps
 	$(MAKE) valgrind
 	tests/install.sh
 	tests/sarif.sh build/ismsc
+	tests/diff.sh build/ismsc
+	tests/man.sh
 	tests/corpus.sh build/ismsc
 	@echo "make test: all suites passed"
 

@@ -203,7 +203,14 @@ run_check(struct run *r, const struct options *opt)
 		fputs("ismsc: cannot find the compiler's data folder (set ISMSC_DATADIR)\n", stderr);
 		return 2;
 	}
-	if (source_open_dir(&r->src, opt->src, "_site", &r->diags) != 0) {
+	if (opt->git_rev != NULL) {
+		char err[512];
+		if (source_open_git(&r->src, opt->src, opt->git_rev, "_site", &r->diags, err,
+		    sizeof(err)) != 0) {
+			fprintf(stderr, "ismsc: %s\n", err);
+			return 2;
+		}
+	} else if (source_open_dir(&r->src, opt->src, "_site", &r->diags) != 0) {
 		fprintf(stderr, "ismsc: %s: %s\n", opt->src, strerror(errno));
 		return 2;
 	}
@@ -223,7 +230,8 @@ run_check(struct run *r, const struct options *opt)
 	if (S_schemas(r) != 0)
 		return 2;
 	md_global_init();
-	model_build(&r->model, &r->src, &r->sch, S_threads(opt), &r->diags);
+	model_build(&r->model, &r->src, &r->sch, S_threads(opt), opt->hash_bodies ? MODEL_HASH_BODIES : 0,
+	    &r->diags);
 	r->nfiles += r->model.ndocs;
 	r->pin = (struct plugin_input){&r->model, &r->sch, &r->cfg, &r->src, r->datadir, r->as_of};
 	r->plugins = plugins_load(&r->pin, &r->rules, &r->diags);
@@ -242,24 +250,12 @@ run_check(struct run *r, const struct options *opt)
 	return 0;
 }
 
-/* The entity id of the doc at path (docs are sorted by path). */
+/* The entity id of the doc at path, for the diagnostics' "entity". */
 static const char *
 S_entity_of(const void *ctx, const char *path)
 {
-	const struct model *m = ctx;
-	size_t lo = 0, hi = m->ndocs;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(m->docs[mid].path, path);
-		if (c == 0)
-			return m->docs[mid].entity ? m->docs[mid].entity->id : NULL;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	const struct doc *doc = model_doc(ctx, path);
+	return doc != NULL && doc->entity != NULL ? doc->entity->id : NULL;
 }
 
 /* Where SRC sits in the git repository that holds it ("" at its root, else
@@ -295,6 +291,12 @@ S_git_prefix(const char *src)
 	return rel;
 }
 
+void
+run_finish(struct run *r)
+{
+	diags_finish(&r->diags, &r->rules);
+}
+
 int
 run_report(struct run *r)
 {
@@ -304,7 +306,7 @@ run_report(struct run *r)
 	struct diagfmt f;
 	int rc = 0;
 
-	diags_finish(&r->diags, &r->rules);
+	run_finish(r);
 	diags_count(&r->diags, &r->rules, &errors, &warnings);
 	date_format(r->as_of, date);
 	if (r->opt->path_prefix != NULL) {

@@ -21,6 +21,8 @@ struct options {
 	enum diag_format format;
 	int threads;               /* 0: as many as the machine has, up to 4 */
 	const char *path_prefix;   /* --path-prefix, or NULL: found from git */
+	const char *git_rev;       /* read SRC from this revision of its git repository */
+	int hash_bodies;           /* fingerprint bodies (diff) */
 };
 
 struct run {
@@ -42,6 +44,8 @@ struct run {
 /* Load and check the tree of opt->src. Returns 0 when the run could go
  * through (diagnostics or not), or 2 after printing why it could not. */
 int run_check(struct run *r, const struct options *opt);
+/* Sort the diagnostics and drop those of rules that are off. */
+void run_finish(struct run *r);
 /* Sort and print the diagnostics and the summary; returns the exit status
  * (0, or 1 for errors, or for warnings under --werror). */
 int run_report(struct run *r);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "compile.h"
+#include "diff.h"
 #include "init.h"
 #include "xalloc.h"
 
@@ -15,6 +16,7 @@
 static const char S_usage[] =
     "usage: ismsc check [SRC] [--as-of DATE] [--werror] [--quiet]\n"
     "                   [--diagnostics text|json|sarif|github] [--path-prefix DIR]\n"
+    "       ismsc diff BASE HEAD | ismsc diff --git REV [SRC]  [--fail-on new]\n"
     "       ismsc init DIR\n"
     "       ismsc --help | --version\n";
 
@@ -23,6 +25,9 @@ static const char S_help[] =
     "\n"
     "Commands:\n"
     "  check [SRC]        validate the ISMS whose isms.yaml is in SRC (default .)\n"
+    "  diff BASE HEAD     what a change does to traceability, as Markdown\n"
+    "  diff --git REV [SRC]  the same, the base read from revision REV of SRC's\n"
+    "                     git repository (SRC defaults to .)\n"
     "  init DIR           start a new ISMS in DIR from the sample\n"
     "\n"
     "Options:\n"
@@ -36,13 +41,34 @@ static const char S_help[] =
     "                     default the path of SRC in its git repository\n"
     "  -h, --help         this help\n"
     "  --version          the version\n"
+    "  --fail-on new      diff: exit 1 when the head has errors the base did not\n"
     "\n"
     "Diagnostics go to standard output, one per line, sorted:\n"
     "  FILE:LINE:COL: SEVERITY: MESSAGE [RULE]\n"
     "and a summary to standard error.\n"
     "\n"
     "Exit status: 0 no errors; 1 errors (or warnings with --werror);\n"
-    "2 the compiler could not run (bad usage, no isms.yaml, internal failure).\n";
+    "2 the compiler could not run (bad usage, no isms.yaml, internal failure).\n"
+    "diff exits 0 unless it could not run (2) or --fail-on new finds new errors (1).\n";
+
+static const char *const S_cmd_help[][2] = {
+	{"check", "usage: ismsc check [SRC] [--as-of DATE] [--werror] [--quiet]\n"
+	    "                   [--diagnostics text|json|sarif|github] [--path-prefix DIR]\n"
+	    "Validate the ISMS whose isms.yaml is in SRC (default .): diagnostics on standard\n"
+	    "output, a summary on standard error. Exit 0 no errors, 1 errors (or warnings with\n"
+	    "--werror), 2 could not run.\n"},
+	{"diff", "usage: ismsc diff BASE HEAD [--fail-on new] [--as-of DATE] [--werror]\n"
+	    "       ismsc diff --git REV [SRC] [--fail-on new] [--as-of DATE] [--werror]\n"
+	    "Print, as Markdown for a pull-request comment, what HEAD changes against BASE:\n"
+	    "entities added, removed and changed, references gained and lost, risks whose\n"
+	    "treatment or scores changed, risks left with no control, SoA rows changed, and the\n"
+	    "diagnostics introduced or fixed. With --git, BASE is revision REV of the git\n"
+	    "repository of SRC, read from the repository itself, and HEAD is SRC as it is.\n"
+	    "Exit 0, or 1 with --fail-on new when HEAD has errors BASE did not, 2 could not run.\n"},
+	{"init", "usage: ismsc init DIR\n"
+	    "Start a new ISMS in DIR (created if missing; refused if not empty) from the sample\n"
+	    "that ships with ismsc, without its as_of.\n"},
+};
 
 static int
 S_usage_error(const char *fmt, const char *arg)
@@ -74,21 +100,71 @@ S_is_opt(const char *arg, const char *name)
 	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
+/* diff BASE HEAD, or diff --git REV [SRC]: two runs, one report. */
+static int
+S_diff(const struct options *opt, const char *const *pos, int npos, const char *git_rev,
+    int fail_on_new)
+{
+	struct options ob = *opt, oh = *opt;
+	struct run base, head;
+	int status = 0;
+	size_t nnew;
+
+	if (git_rev != NULL) {
+		if (npos > 1)
+			return S_usage_error("%s", "diff --git takes one revision and at most one folder");
+		ob.src = oh.src = npos == 1 ? pos[0] : ".";
+		ob.git_rev = git_rev;
+	} else {
+		if (npos != 2)
+			return S_usage_error("%s", "diff needs BASE and HEAD (or --git REV)");
+		ob.src = pos[0];
+		oh.src = pos[1];
+	}
+	ob.hash_bodies = oh.hash_bodies = 1;
+	ob.quiet = oh.quiet = 1;
+	status = run_check(&base, &ob);
+	if (status == 0)
+		status = run_check(&head, &oh);
+	else
+		memset(&head, 0, sizeof(head));
+	if (status == 0) {
+		run_finish(&base);
+		run_finish(&head);
+		nnew = diff_report(stdout, &base, &head, git_rev ? git_rev : ob.src,
+		    git_rev ? oh.src : oh.src, opt->werror);
+		if (fflush(stdout) != 0)
+			status = 2;
+		else if (fail_on_new && nnew > 0)
+			status = 1;
+	}
+	run_free(&base);
+	run_free(&head);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options opt;
 	struct run run;
-	const char *cmd = NULL, *pos[2] = {NULL, NULL};
-	int npos = 0, status;
+	const char *cmd = NULL, *pos[2] = {NULL, NULL}, *git_rev = NULL;
+	int npos = 0, status, help = 0, fail_on_new = 0;
 
 	memset(&opt, 0, sizeof(opt));
 	opt.src = ".";
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v;
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			fputs(S_help, stdout);
-			return 0;
+			help = 1;
+		} else if (S_is_opt(a, "--git")) {
+			if ((v = S_value(argc, argv, &i, "--git")) == NULL)
+				return S_usage_error("%s needs a revision", a);
+			git_rev = v;
+		} else if (S_is_opt(a, "--fail-on")) {
+			if ((v = S_value(argc, argv, &i, "--fail-on")) == NULL || strcmp(v, "new") != 0)
+				return S_usage_error("%s takes 'new'", a);
+			fail_on_new = 1;
 		} else if (strcmp(a, "--version") == 0) {
 			printf("ismsc %s\n", ISMSC_VERSION);
 			return 0;
@@ -130,14 +206,27 @@ main(int argc, char **argv)
 			return S_usage_error("unknown option '%s'", a);
 		} else if (cmd == NULL) {
 			cmd = a;
-		} else if (npos < 1) {
+		} else if (npos < 2) {
 			pos[npos++] = a;
 		} else {
 			return S_usage_error("too many arguments at '%s'", a);
 		}
 	}
+	if (help) {
+		for (size_t k = 0; cmd != NULL && k < sizeof(S_cmd_help) / sizeof(*S_cmd_help); k++)
+			if (strcmp(cmd, S_cmd_help[k][0]) == 0) {
+				fputs(S_cmd_help[k][1], stdout);
+				return 0;
+			}
+		fputs(S_help, stdout);
+		return 0;
+	}
 	if (cmd == NULL)
 		return S_usage_error("%s", "a command is needed");
+	if (strcmp(cmd, "diff") == 0)
+		return S_diff(&opt, pos, npos, git_rev, fail_on_new);
+	if (git_rev != NULL || fail_on_new)
+		return S_usage_error("%s", "--git and --fail-on are options of diff");
 	if (strcmp(cmd, "init") == 0) {
 		char *datadir;
 		if (npos != 1)
@@ -152,6 +241,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "check") != 0)
 		return S_usage_error("unknown command '%s'", cmd);
+	if (npos > 1)
+		return S_usage_error("too many arguments at '%s'", pos[1]);
 	if (npos == 1)
 		opt.src = pos[0];
 	status = run_check(&run, &opt);

@@ -13,6 +13,7 @@
 
 struct job {
 	struct model *m;
+	int flags;
 	struct source *src;
 	const struct schemas *sch;
 	atomic_size_t next;
@@ -128,6 +129,12 @@ S_parse(struct worker *w, struct doc *doc)
 			S_entity(w, doc, fm, kind, &val);
 	}
 	md_scan(w->md, s + fs.body_off, len - fs.body_off, fs.body_line0, w->arena, &doc->md);
+	if (w->job->flags & MODEL_HASH_BODIES) {
+		unsigned long long h = 14695981039346656037ULL;
+		for (size_t i = fs.body_off; i < len; i++)
+			h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+		doc->body_hash = h;
+	}
 
 	/* field references, then the body's, all in one array */
 	doc->nrefs = val.nrefs + doc->md.nrefs;
@@ -268,7 +275,7 @@ S_resolve(struct model *m, const struct schemas *sch, struct diags *d)
 
 void
 model_build(struct model *m, struct source *src, const struct schemas *sch, int threads,
-    struct diags *d)
+    int flags, struct diags *d)
 {
 	struct job job;
 	struct worker *w;
@@ -291,6 +298,7 @@ model_build(struct model *m, struct source *src, const struct schemas *sch, int 
 	if (threads < 1 || nmd < 64)
 		threads = 1;
 	job.m = m;
+	job.flags = flags;
 	job.src = src;
 	job.sch = sch;
 	atomic_init(&job.next, 0);
@@ -355,4 +363,22 @@ model_find(const struct model *m, const char *id)
 {
 	struct entity *e = hash_get(&m->by_id, id);
 	return e != NULL && strcmp(e->id, id) == 0 ? e : NULL;
+}
+
+struct doc *
+model_doc(const struct model *m, const char *path)
+{
+	size_t lo = 0, hi = m->ndocs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(m->docs[mid].path, path);
+		if (c == 0)
+			return &m->docs[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }

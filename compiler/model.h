@@ -43,6 +43,7 @@ struct doc {
 	size_t nrefs;
 	struct md_out md;               /* body references and links */
 	struct diags diags;             /* found while parsing, merged later */
+	unsigned long long body_hash;   /* of the body's bytes (MODEL_HASH_BODIES), for diff */
 	int failed;                     /* unreadable: syntax or limit error */
 };
 
@@ -74,13 +75,17 @@ struct model {
 
 /* Parse every Markdown file of src on up to `threads` threads, validate each
  * entity against sch, then register ids and resolve references. Every
- * diagnostic goes to d. */
+ * diagnostic goes to d. flags: MODEL_HASH_BODIES to fingerprint bodies. */
+enum { MODEL_HASH_BODIES = 1 };
+
 void model_build(struct model *m, struct source *src, const struct schemas *sch, int threads,
-    struct diags *d);
+    int flags, struct diags *d);
 void model_free(struct model *m);
 
 /* A field's value node, or NULL when absent or null. */
 const struct ynode *entity_get(const struct entity *e, const char *field);
+/* The doc at path, or NULL (docs are sorted by path: a binary search). */
+struct doc *model_doc(const struct model *m, const char *path);
 /* The entity with this exact id, or NULL. */
 struct entity *model_find(const struct model *m, const char *id);
 

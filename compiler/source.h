@@ -42,6 +42,10 @@ struct source {
  * root, which get a `symlink` warning in d. Returns 0, or -1 when root is
  * not a readable folder (errno set). */
 int source_open_dir(struct source *s, const char *root, const char *skip, struct diags *d);
+/* Open the tree of SRC (a folder of a git repository) at revision rev, read
+ * from the repository itself. Returns 0, or -1 with a reason in err. */
+int source_open_git(struct source *s, const char *src, const char *rev, const char *skip,
+    struct diags *d, char *err, size_t errsize);
 /* Read a file of the tree (see source_ops.read). */
 int source_read(struct source *s, const char *path, char **data, size_t *len, size_t limit);
 /* 1 if path (relative, normalised) is a file or folder of the tree. */

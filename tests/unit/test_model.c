@@ -147,7 +147,7 @@ test_model(void **state)
 	assert_int_equal(src.n, 7);
 	assert_string_equal(src.paths[0], "c/A.1.md");
 	assert_true(source_has(&src, "r"));
-	model_build(&m, &src, &sch, 2, &d);
+	model_build(&m, &src, &sch, 2, 0, &d);
 
 	assert_int_equal(m.ndocs, 6);
 	assert_int_equal(m.n, 5);

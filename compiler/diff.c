@@ -1,0 +1,381 @@
+/* diff.c — two models compared: entities, fields, references, risks, the
+ * SoA and the diagnostics. Every list is sorted, so the report is stable. */
+#include "diff.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "diagfmt.h"
+#include "hash.h"
+#include "xalloc.h"
+
+/* A list of owned strings. */
+struct strv {
+	char **v;
+	size_t n, cap;
+};
+
+static void
+S_add(struct strv *s, char *str)
+{
+	xgrow(&s->v, &s->cap, s->n + 1, sizeof(*s->v));
+	s->v[s->n++] = str;
+}
+
+static int
+S_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+S_sort(struct strv *s)
+{
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof(*s->v), S_cmp);
+}
+
+static void
+S_free(struct strv *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Markdown inline code for any text: backticks doubled around, never broken. */
+static char *
+S_code(const char *s)
+{
+	const char *fence = strchr(s, '`') ? "``" : "`";
+	char *out = xasprintf("%s%s%s%s%s", fence, fence[1] ? " " : "", s, fence[1] ? " " : "", fence);
+	for (char *p = out; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '|')
+			*p = ' ';
+	return out;
+}
+
+/* The canonical text of a YAML node, to tell whether a value changed. */
+static void
+S_canon(const struct ynode *n, char **buf, size_t *len, size_t *cap)
+{
+	const char *open = "", *close = "";
+
+	if (n == NULL)
+		return;
+	if (n->type == YNODE_SCALAR) {
+		xgrow(buf, cap, *len + n->len + 3, 1);
+		(*buf)[(*len)++] = '"';
+		memcpy(*buf + *len, n->str, n->len);
+		*len += n->len;
+		(*buf)[(*len)++] = '"';
+		return;
+	}
+	open = n->type == YNODE_SEQ ? "[" : "{";
+	close = n->type == YNODE_SEQ ? "]" : "}";
+	xgrow(buf, cap, *len + 2, 1);
+	(*buf)[(*len)++] = *open;
+	for (size_t i = 0; i < n->n; i++) {
+		S_canon(n->kids[i], buf, len, cap);
+		xgrow(buf, cap, *len + 2, 1);
+		(*buf)[(*len)++] = n->type == YNODE_MAP && i % 2 == 0 ? ':' : ',';
+	}
+	xgrow(buf, cap, *len + 2, 1);
+	(*buf)[(*len)++] = *close;
+}
+
+static int
+S_same(const struct ynode *a, const struct ynode *b)
+{
+	char *x = NULL, *y = NULL;
+	size_t xl = 0, yl = 0, xc = 0, yc = 0;
+	int same;
+
+	if (ynode_is_null(a) || ynode_is_null(b))
+		return ynode_is_null(a) == ynode_is_null(b);
+	S_canon(a, &x, &xl, &xc);
+	S_canon(b, &y, &yl, &yc);
+	same = xl == yl && (xl == 0 || memcmp(x, y, xl) == 0);
+	free(x);
+	free(y);
+	return same;
+}
+
+static const char *
+S_kind(const struct entity *e)
+{
+	return e->kind ? e->kind->name : e->kindname;
+}
+
+static const char *
+S_str(const struct entity *e, const char *f)
+{
+	const struct ynode *n = e ? entity_get(e, f) : NULL;
+	return n != NULL && n->type == YNODE_SCALAR ? n->str : NULL;
+}
+
+static long
+S_int(const struct entity *e, const char *f)
+{
+	long v = 0;
+	yvalue_int(e ? entity_get(e, f) : NULL, &v);
+	return v;
+}
+
+/* The fields whose values differ between two versions of an entity. */
+static char *
+S_changed_fields(const struct entity *a, const struct entity *b)
+{
+	char *out = xstrdup("");
+	const struct entity *side[2] = {a, b};
+	struct hash seen;
+
+	hash_init(&seen, 0);
+	for (int s = 0; s < 2; s++) {
+		const struct ynode *fm = side[s]->fm;
+		for (size_t i = 0; fm != NULL && i + 1 < fm->n; i += 2) {
+			const struct ynode *k = fm->kids[i];
+			if (k->type != YNODE_SCALAR || hash_put(&seen, k->str, (void *)k) != NULL)
+				continue;
+			if (!S_same(entity_get(a, k->str), entity_get(b, k->str))) {
+				char *code = S_code(k->str), *next = xasprintf("%s%s%s", out, *out ? ", " : "", code);
+				free(code);
+				free(out);
+				out = next;
+			}
+		}
+	}
+	hash_free(&seen);
+	if (a->doc->body_hash != b->doc->body_hash) {
+		char *next = xasprintf("%s%sthe text", out, *out ? ", " : "");
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
+/* "FROM -> TO (field)" for every resolved reference of a model. */
+static void
+S_refs(const struct model *m, struct hash *set, struct strv *keep)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const struct entity *e = m->entities[i];
+		if (e->duplicate)
+			continue;
+		for (size_t k = 0; k < e->doc->nrefs; k++) {
+			const struct ref *r = &e->doc->refs[k];
+			char *key;
+			if (r->to == NULL && r->cat < 0)
+				continue;
+			key = xasprintf("`%s` → `%s` (%s)", e->id, r->to ? r->to->id : r->id,
+			    r->field ? r->field->name : "text");
+			if (hash_put(set, key, key) != NULL) {
+				free(key);
+				continue;
+			}
+			S_add(keep, key);
+		}
+	}
+}
+
+static void
+S_section(FILE *fp, const char *title, struct strv *items)
+{
+	if (items->n == 0)
+		return;
+	S_sort(items);
+	fprintf(fp, "\n### %s (%zu)\n\n", title, items->n);
+	for (size_t i = 0; i < items->n; i++)
+		fprintf(fp, "- %s\n", items->v[i]);
+}
+
+/* Fingerprints of the diagnostics of a run. */
+static void
+S_fingerprints(struct run *r, struct hash *set, struct strv *keep)
+{
+	for (size_t i = 0; i < r->diags.n; i++) {
+		const struct diag *g = &r->diags.v[i];
+		const struct doc *doc = model_doc(&r->model, g->file);
+		const struct entity *e = doc ? doc->entity : NULL;
+		char fp[17];
+		diag_fingerprint(r->rules.v[g->rule].name, g->file, e ? e->id : NULL, g->msg, fp);
+		char *key = xstrdup(fp);
+		if (hash_put(set, key, (void *)g) != NULL) {
+			free(key);
+			continue;
+		}
+		S_add(keep, key);
+	}
+}
+
+static char *
+S_diag_line(struct run *r, const struct diag *g)
+{
+	char *where = xasprintf("%s:%d:%d", g->file, g->line, g->col), *code = S_code(where);
+	char *msg = S_code(g->msg);
+	char *s = xasprintf("**%s** %s %s [%s]", severity_name(r->rules.v[g->rule].sev), code, msg,
+	    r->rules.v[g->rule].name);
+	free(where);
+	free(code);
+	free(msg);
+	return s;
+}
+
+size_t
+diff_report(FILE *fp, struct run *base, struct run *head, const char *base_name,
+    const char *head_name, int werror)
+{
+	const struct model *a = &base->model, *b = &head->model;
+	struct strv added = {0}, removed = {0}, changed = {0}, gained = {0}, lost = {0},
+	    risks = {0}, untreated = {0}, soa = {0}, fresh = {0}, fixed = {0}, keys_a = {0}, keys_b = {0},
+	    fp_a = {0}, fp_b = {0};
+	struct hash refs_a, refs_b, dg_a, dg_b;
+	size_t errs[2], warns[2], nnew = 0;
+	char date[11];
+
+	/* entities */
+	for (size_t i = 0; i < b->n; i++) {
+		const struct entity *e = b->entities[i], *old;
+		if (e->duplicate)
+			continue;
+		old = model_find(a, e->id);
+		if (old == NULL || old->duplicate) {
+			const char *t = S_str(e, "title");
+			char *title = t ? S_code(t) : xstrdup("");
+			S_add(&added, xasprintf("`%s` %s %s (%s)", e->id, S_kind(e), title, e->doc->path));
+			free(title);
+		} else {
+			char *f = S_changed_fields(old, e);
+			if (*f)
+				S_add(&changed, xasprintf("`%s` %s: %s", e->id, S_kind(e), f));
+			free(f);
+		}
+	}
+	for (size_t i = 0; i < a->n; i++) {
+		const struct entity *e = a->entities[i];
+		if (!e->duplicate && model_find(b, e->id) == NULL)
+			S_add(&removed, xasprintf("`%s` %s (%s)", e->id, S_kind(e), e->doc->path));
+	}
+
+	/* references */
+	hash_init(&refs_a, 0);
+	hash_init(&refs_b, 0);
+	S_refs(a, &refs_a, &keys_a);
+	S_refs(b, &refs_b, &keys_b);
+	for (size_t i = 0; i < keys_b.n; i++)
+		if (hash_get(&refs_a, keys_b.v[i]) == NULL)
+			S_add(&gained, xstrdup(keys_b.v[i]));
+	for (size_t i = 0; i < keys_a.n; i++)
+		if (hash_get(&refs_b, keys_a.v[i]) == NULL)
+			S_add(&lost, xstrdup(keys_a.v[i]));
+
+	/* risks: treatment, scores, and those left with no control */
+	for (size_t i = 0; i < b->n; i++) {
+		const struct entity *e = b->entities[i], *old;
+		const char *t;
+		int open;
+		if (e->duplicate || e->kind == NULL || strcmp(e->kind->name, "risk") != 0)
+			continue;
+		old = model_find(a, e->id);
+		t = S_str(e, "treatment");
+		open = t && (!strcmp(t, "mitigate") || !strcmp(t, "transfer")) &&
+		    entity_get(e, "controls") == NULL;
+		if (open && (old == NULL || entity_get(old, "controls") != NULL ||
+		    !S_same(entity_get(old, "treatment"), entity_get(e, "treatment"))))
+			S_add(&untreated, xasprintf("`%s` (%s) is to %s and no control treats it", e->id,
+			    e->doc->path, t));
+		if (old == NULL)
+			continue;
+		long s0 = S_int(old, "likelihood") * S_int(old, "impact"), s1 = S_int(e, "likelihood") * S_int(e, "impact");
+		long r0 = S_int(old, "residual_likelihood") * S_int(old, "residual_impact");
+		long r1 = S_int(e, "residual_likelihood") * S_int(e, "residual_impact");
+		const char *t0 = S_str(old, "treatment");
+		if (s0 != s1 || r0 != r1 || !S_same(entity_get(old, "treatment"), entity_get(e, "treatment"))) {
+			char *line = xasprintf("`%s`: treatment %s → %s, score %ld → %ld, residual %ld → %ld",
+			    e->id, t0 ? t0 : "—", t ? t : "—", s0, s1, r0, r1);
+			S_add(&risks, line);
+		}
+	}
+
+	/* the SoA: applicability and implementation of every control row */
+	for (int side = 0; side < 2; side++) {
+		const struct model *m = side ? b : a, *o = side ? a : b;
+		for (size_t i = 0; i < m->n; i++) {
+			const struct entity *e = m->entities[i], *other;
+			if (e->duplicate || e->kind == NULL || strcmp(e->kind->name, "control") != 0)
+				continue;
+			other = model_find(o, e->id);
+			if (side == 1 && other != NULL)
+				continue; /* seen from the base */
+			const struct entity *x = side ? other : e, *y = side ? e : other;
+			const char *ax = S_str(x, "applicable"), *ay = S_str(y, "applicable");
+			const char *ix = S_str(x, "implementation"), *iy = S_str(y, "implementation");
+			if (strcmp(ax ? ax : "", ay ? ay : "") == 0 && strcmp(ix ? ix : "", iy ? iy : "") == 0)
+				continue;
+			S_add(&soa, xasprintf("| `%s` | %s → %s | %s → %s |", e->id, ax ? ax : "—",
+			    ay ? ay : "—", ix ? ix : "—", iy ? iy : "—"));
+		}
+	}
+
+	/* diagnostics the change introduces or fixes */
+	hash_init(&dg_a, 0);
+	hash_init(&dg_b, 0);
+	S_fingerprints(base, &dg_a, &fp_a);
+	S_fingerprints(head, &dg_b, &fp_b);
+	for (size_t i = 0; i < fp_b.n; i++)
+		if (hash_get(&dg_a, fp_b.v[i]) == NULL) {
+			const struct diag *g = hash_get(&dg_b, fp_b.v[i]);
+			enum severity s = head->rules.v[g->rule].sev;
+			S_add(&fresh, S_diag_line(head, g));
+			if (s == SEV_ERROR || (werror && s == SEV_WARNING))
+				nnew++;
+		}
+	for (size_t i = 0; i < fp_a.n; i++)
+		if (hash_get(&dg_b, fp_a.v[i]) == NULL)
+			S_add(&fixed, S_diag_line(base, hash_get(&dg_a, fp_a.v[i])));
+
+	diags_count(&base->diags, &base->rules, &errs[0], &warns[0]);
+	diags_count(&head->diags, &head->rules, &errs[1], &warns[1]);
+	date_format(head->as_of, date);
+	{
+		char *bn = S_code(base_name), *hn = S_code(head_name);
+		fprintf(fp, "## ismsc: what this change does to the ISMS\n\n");
+		fprintf(fp, "Base %s, head %s, as of %s.\n\n", bn, hn, date);
+		free(bn);
+		free(hn);
+	}
+	fprintf(fp, "| | base | head |\n|---|---:|---:|\n");
+	fprintf(fp, "| entities | %zu | %zu |\n", a->n, b->n);
+	fprintf(fp, "| errors | %zu | %zu |\n", errs[0], errs[1]);
+	fprintf(fp, "| warnings | %zu | %zu |\n", warns[0], warns[1]);
+	if (added.n + removed.n + changed.n + gained.n + lost.n + risks.n + untreated.n + soa.n +
+	    fresh.n + fixed.n == 0)
+		fprintf(fp, "\nNo change to entities, references, risks, the SoA or the diagnostics.\n");
+	S_section(fp, "Diagnostics this change introduces", &fresh);
+	S_section(fp, "Diagnostics this change fixes", &fixed);
+	S_section(fp, "Risks left with no control", &untreated);
+	S_section(fp, "Risks whose treatment or scores changed", &risks);
+	if (soa.n > 0) {
+		S_sort(&soa);
+		fprintf(fp, "\n### Statement of Applicability rows changed (%zu)\n\n", soa.n);
+		fprintf(fp, "| control | applicable | implementation |\n|---|---|---|\n");
+		for (size_t i = 0; i < soa.n; i++)
+			fprintf(fp, "%s\n", soa.v[i]);
+	}
+	S_section(fp, "Entities added", &added);
+	S_section(fp, "Entities removed", &removed);
+	S_section(fp, "Entities changed", &changed);
+	S_section(fp, "References gained", &gained);
+	S_section(fp, "References lost", &lost);
+
+	hash_free(&refs_a);
+	hash_free(&refs_b);
+	hash_free(&dg_a);
+	hash_free(&dg_b);
+	struct strv *all[] = {&added, &removed, &changed, &gained, &lost, &risks, &untreated, &soa,
+	    &fresh, &fixed, &keys_a, &keys_b, &fp_a, &fp_b};
+	for (size_t i = 0; i < sizeof(all) / sizeof(*all); i++)
+		S_free(all[i]);
+	return nnew;
+}

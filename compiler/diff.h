@@ -1,0 +1,16 @@
+/* diff.h — `ismsc diff`: what a change does to traceability, between two
+ * checked models, as Markdown for a pull-request comment. */
+#ifndef ISMSC_DIFF_H
+#define ISMSC_DIFF_H
+
+#include <stdio.h>
+
+#include "compile.h"
+
+/* Compare two finished runs (diagnostics sorted) and print the report to fp.
+ * Returns the number of diagnostics of head that base did not have (errors
+ * only, or warnings too when werror). */
+size_t diff_report(FILE *fp, struct run *base, struct run *head, const char *base_name,
+    const char *head_name, int werror);
+
+#endif
