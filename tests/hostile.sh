@@ -63,7 +63,7 @@ mktree
 Another line of it, and a reference to [[BIG]] in a paragraph of its own.
 ' | head -c 50000000; echo; } > "$work/t/big.md"
 mmax_saved=$mmax; mmax=$((mmax * 3))  # cmark-gfm's tree: ~20 bytes per byte of text
-run file-50mb 0 ''
+run file-50mb 0 "big.md:2:5: warning: asset 'BIG' is referred to by no risk [asset-unassessed]"
 mmax=$mmax_saved
 
 # 5. A file over 64 MiB: refused unread, at 1:1.
