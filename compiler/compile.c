@@ -190,7 +190,7 @@ run_check(struct run *r, const struct options *opt)
 	char *text;
 	size_t len;
 	struct check_input in;
-	int bad;
+	int bad, flags;
 
 	memset(r, 0, sizeof(*r));
 	r->opt = opt;
@@ -230,8 +230,8 @@ run_check(struct run *r, const struct options *opt)
 	if (S_schemas(r) != 0)
 		return 2;
 	md_global_init();
-	model_build(&r->model, &r->src, &r->sch, S_threads(opt), opt->hash_bodies ? MODEL_HASH_BODIES : 0,
-	    &r->diags);
+	flags = (opt->hash_bodies ? MODEL_HASH_BODIES : 0) | (opt->keep_bodies ? MODEL_KEEP_BODIES : 0);
+	model_build(&r->model, &r->src, &r->sch, S_threads(opt), flags, &r->diags);
 	r->nfiles += r->model.ndocs;
 	r->pin = (struct plugin_input){&r->model, &r->sch, &r->cfg, &r->src, r->datadir, r->as_of};
 	r->plugins = plugins_load(&r->pin, &r->rules, &r->diags);

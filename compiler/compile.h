@@ -23,6 +23,7 @@ struct options {
 	const char *path_prefix;   /* --path-prefix, or NULL: found from git */
 	const char *git_rev;       /* read SRC from this revision of its git repository */
 	int hash_bodies;           /* fingerprint bodies (diff) */
+	int keep_bodies;           /* keep bodies' text (build) */
 };
 
 struct run {

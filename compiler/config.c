@@ -252,3 +252,22 @@ config_rule_options(const struct config *c, const char *rule)
 
 	return v != NULL && v->type == YNODE_MAP ? v : NULL;
 }
+
+static int
+S_listed(const char **v, size_t n, const struct ynode *x)
+{
+	if (x == NULL || x->type != YNODE_SCALAR)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], x->str) == 0)
+			return 1;
+	return 0;
+}
+
+int
+config_excluded(const struct config *c, const struct ynode *fm)
+{
+	return S_listed(c->exclude_classification, c->nexclude_classification,
+	           ynode_get(fm, "classification")) ||
+	    S_listed(c->exclude_status, c->nexclude_status, ynode_get(fm, "status"));
+}

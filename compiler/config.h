@@ -44,4 +44,8 @@ void config_apply_rules(const struct config *c, struct rules *t, struct diags *d
 /* The options mapping of a rule (rules: {name: {severity: ..., ...}}), or NULL. */
 const struct ynode *config_rule_options(const struct config *c, const char *rule);
 
+/* 1 when publish: leaves out the entity with front matter fm (its
+ * classification or status is listed). */
+int config_excluded(const struct config *c, const struct ynode *fm);
+
 #endif

@@ -129,6 +129,11 @@ S_parse(struct worker *w, struct doc *doc)
 			S_entity(w, doc, fm, kind, &val);
 	}
 	md_scan(w->md, s + fs.body_off, len - fs.body_off, fs.body_line0, w->arena, &doc->md);
+	if (w->job->flags & MODEL_KEEP_BODIES) {
+		doc->body = arena_strndup(w->arena, s + fs.body_off, len - fs.body_off);
+		doc->body_len = len - fs.body_off;
+		doc->body_line0 = fs.body_line0;
+	}
 	if (w->job->flags & MODEL_HASH_BODIES) {
 		unsigned long long h = 14695981039346656037ULL;
 		for (size_t i = fs.body_off; i < len; i++)

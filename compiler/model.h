@@ -44,6 +44,9 @@ struct doc {
 	struct md_out md;               /* body references and links */
 	struct diags diags;             /* found while parsing, merged later */
 	unsigned long long body_hash;   /* of the body's bytes (MODEL_HASH_BODIES), for diff */
+	const char *body;               /* the Markdown body (MODEL_KEEP_BODIES), NUL-terminated */
+	size_t body_len;
+	int body_line0;                 /* lines of the file before the body */
 	int failed;                     /* unreadable: syntax or limit error */
 };
 
@@ -75,8 +78,9 @@ struct model {
 
 /* Parse every Markdown file of src on up to `threads` threads, validate each
  * entity against sch, then register ids and resolve references. Every
- * diagnostic goes to d. flags: MODEL_HASH_BODIES to fingerprint bodies. */
-enum { MODEL_HASH_BODIES = 1 };
+ * diagnostic goes to d. flags: MODEL_HASH_BODIES to fingerprint bodies,
+ * MODEL_KEEP_BODIES to keep their text for the renderers. */
+enum { MODEL_HASH_BODIES = 1, MODEL_KEEP_BODIES = 2 };
 
 void model_build(struct model *m, struct source *src, const struct schemas *sch, int threads,
     int flags, struct diags *d);

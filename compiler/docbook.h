@@ -1,0 +1,23 @@
+/* docbook.h — the whole manual as one DocBook 5.0 <book>, built with
+ * libxml2's tree API from the checked model. */
+#ifndef ISMSC_DOCBOOK_H
+#define ISMSC_DOCBOOK_H
+
+#include "config.h"
+#include "date.h"
+#include "model.h"
+#include "schema.h"
+
+struct docbook_input {
+	const struct model *m;       /* built with MODEL_KEEP_BODIES */
+	const struct schemas *sch;
+	const struct config *cfg;    /* name, organization, risk settings, publish: */
+	date_t as_of;
+	const char *revision;        /* the git commit of the source, or NULL */
+};
+
+/* Write the book to path. Entities that publish: leaves out get no section
+ * and appear in tables by id only. Returns 0, or -1 with errno set. */
+int docbook_write(const struct docbook_input *in, const char *path);
+
+#endif
