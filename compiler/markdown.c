@@ -3,9 +3,11 @@
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "text.h"
 
 enum { REF_MAX_ID = 256 };
@@ -33,6 +35,30 @@ S_parser(void)
 			cmark_parser_attach_syntax_extension(cp, e);
 	}
 	return cp;
+}
+
+/* cmark-gfm keeps the table of special inline characters in globals, which
+ * every parse switches its extensions' characters on in, and off again at
+ * the end: two parses at once race on them, and a strikethrough or an
+ * autolink comes and goes. So parses take turns; reading files, YAML,
+ * rendering and everything else still run on all the threads. */
+static pthread_mutex_t S_cmark_lock = PTHREAD_MUTEX_INITIALIZER;
+
+cmark_node *
+md_parse_tree(struct md_parser *p, const char *body, size_t len)
+{
+	cmark_node *doc;
+
+	pthread_mutex_lock(&S_cmark_lock);
+	cmark_parser_feed(p->cp, body, len);
+	doc = cmark_parser_finish(p->cp);
+	pthread_mutex_unlock(&S_cmark_lock);
+	if (doc == NULL) {
+		/* should not happen; start afresh for the next body */
+		cmark_parser_free(p->cp);
+		p->cp = S_parser();
+	}
+	return doc;
 }
 
 struct md_parser *
@@ -160,8 +186,16 @@ S_pos(struct scan *S, size_t off, int *line, int *col)
 /* References in one text node: each found in the literal, then located in
  * the source line (an escape or entity shifts the literal against it). A
  * `[[` escaped in the source, or not in the source at all, is no reference. */
+/* A reference found in a text node: [off, off + len) of its literal, the id
+ * and text spans relative to off, and its source offset in the body. */
+struct found {
+	size_t off, len, io, il, to, tl, at;
+};
+typedef void (*found_fn)(struct scan *S, cmark_node *node, const char *lit, const struct found *f,
+    void *ctx);
+
 static void
-S_text(struct scan *S, cmark_node *node)
+S_text(struct scan *S, cmark_node *node, found_fn fn, void *ctx)
 {
 	const char *lit = cmark_node_get_literal(node);
 	size_t n, from, line_end;
@@ -202,13 +236,22 @@ S_text(struct scan *S, cmark_node *node)
 			;
 		if (bs % 2 == 1)
 			continue;
-		xgrow(&S->out->refs, &S->out->caprefs, S->out->nrefs + 1, sizeof(*S->out->refs));
-		struct md_ref *r = &S->out->refs[S->out->nrefs++];
-		r->id = arena_strndup(S->a, lit + i + io, il);
-		r->text = tl ? arena_strndup(S->a, lit + i + to, tl) : NULL;
-		S_pos(S, at, &r->line, &r->col);
+		fn(S, node, lit, &(struct found){i, k, io, il, to, tl, at}, ctx);
 		i += k - 1;
 	}
+}
+
+static void
+S_record(struct scan *S, cmark_node *node, const char *lit, const struct found *f, void *ctx)
+{
+	struct md_ref *r;
+
+	(void)node, (void)ctx;
+	xgrow(&S->out->refs, &S->out->caprefs, S->out->nrefs + 1, sizeof(*S->out->refs));
+	r = &S->out->refs[S->out->nrefs++];
+	r->id = arena_strndup(S->a, lit + f->off + f->io, f->il);
+	r->text = f->tl ? arena_strndup(S->a, lit + f->off + f->to, f->tl) : NULL;
+	S_pos(S, f->at, &r->line, &r->col);
 }
 
 static void
@@ -236,14 +279,8 @@ md_scan(struct md_parser *p, const char *body, size_t len, int line0, struct are
 	cmark_iter *it;
 	cmark_event_type ev;
 
-	cmark_parser_feed(p->cp, body, len);
-	doc = cmark_parser_finish(p->cp);
-	if (doc == NULL) {
-		/* should not happen; start afresh for the next body */
-		cmark_parser_free(p->cp);
-		p->cp = S_parser();
+	if ((doc = md_parse_tree(p, body, len)) == NULL)
 		return;
-	}
 	it = cmark_iter_new(doc);
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *node = cmark_iter_get_node(it);
@@ -251,7 +288,7 @@ md_scan(struct md_parser *p, const char *body, size_t len, int line0, struct are
 			continue;
 		switch (cmark_node_get_type(node)) {
 		case CMARK_NODE_TEXT:
-			S_text(&S, node);
+			S_text(&S, node, S_record, NULL);
 			break;
 		case CMARK_NODE_LINK:
 			S_link(&S, node, 0);
@@ -266,4 +303,230 @@ md_scan(struct md_parser *p, const char *body, size_t len, int line0, struct are
 	cmark_iter_free(it);
 	cmark_node_free(doc);
 	lines_free(&S.lines);
+}
+
+/* ---- rendering ------------------------------------------------------------ */
+
+struct split {
+	cmark_node *node;
+	struct found f;
+	const char *lit;
+};
+
+struct render {
+	struct split *v;
+	size_t n, cap;
+};
+
+static void
+S_collect(struct scan *S, cmark_node *node, const char *lit, const struct found *f, void *ctx)
+{
+	struct render *R = ctx;
+
+	(void)S;
+	xgrow(&R->v, &R->cap, R->n + 1, sizeof(*R->v));
+	R->v[R->n++] = (struct split){node, *f, lit};
+}
+
+static cmark_node *
+S_textnode(const char *s, size_t n)
+{
+	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+	char *lit = xstrndup(s, n);
+
+	cmark_node_set_literal(t, lit);
+	free(lit);
+	return t;
+}
+
+/* Replace the text node of splits v[0..n) (all of one node) by its text
+ * and the references' links. */
+static void
+S_split(const struct md_html *h, struct split *v, size_t n)
+{
+	cmark_node *node = v[0].node;
+	const char *lit = v[0].lit;
+	size_t pos = 0, len = strlen(lit);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct found *f = &v[i].f;
+		const char *href = NULL, *title = NULL;
+		char *id = xstrndup(lit + f->off + f->io, f->il);
+		const char *show = f->tl ? lit + f->off + f->to : id;
+		size_t nshow = f->tl ? f->tl : f->il;
+		cmark_node *t;
+
+		if (f->off > pos)
+			cmark_node_insert_before(node, S_textnode(lit + pos, f->off - pos));
+		t = S_textnode(show, nshow);
+		if (h->ref(h->ctx, id, &href, &title)) {
+			cmark_node *a = cmark_node_new(CMARK_NODE_LINK);
+			cmark_node_set_url(a, href);
+			cmark_node_set_title(a, title != NULL ? title : "");
+			cmark_node_append_child(a, t);
+			t = a;
+		}
+		cmark_node_insert_before(node, t);
+		pos = f->off + f->len;
+		free(id);
+	}
+	if (pos < len)
+		cmark_node_insert_before(node, S_textnode(lit + pos, len - pos));
+	cmark_node_free(node);
+}
+
+/* GitHub's heading anchors: lower case, punctuation dropped, spaces to
+ * hyphens; a repeated anchor gets -1, -2, ... */
+static char *
+S_slug(cmark_node *heading, const char *prefix)
+{
+	cmark_iter *it = cmark_iter_new(heading);
+	cmark_event_type ev;
+	size_t n = 0, cap = 0;
+	char *s = NULL;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *x = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(x);
+		const char *lit;
+		if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_TEXT && t != CMARK_NODE_CODE))
+			continue;
+		if ((lit = cmark_node_get_literal(x)) == NULL)
+			continue;
+		for (const unsigned char *p = (const unsigned char *)lit; *p != '\0'; p++) {
+			int c = *p;
+			if (c >= 'A' && c <= 'Z')
+				c += 'a' - 'A';
+			else if (c == ' ')
+				c = '-';
+			else if (!(c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			             c == '-' || c == '_'))
+				continue;
+			xgrow(&s, &cap, n + 2, 1);
+			s[n++] = (char)c;
+		}
+	}
+	cmark_iter_free(it);
+	xgrow(&s, &cap, n + 1, 1);
+	s[n] = '\0';
+	if (prefix != NULL) {
+		char *p = xasprintf("%s-%s", prefix, s);
+		free(s);
+		s = p;
+	}
+	return s;
+}
+
+struct slugs {
+	char **v;
+	size_t n, cap;
+	struct hash used;
+};
+
+static void
+S_add_slug(struct slugs *L, char *base)
+{
+	char *s = base;
+
+	for (unsigned k = 1; hash_get(&L->used, s) != NULL; k++) {
+		if (s != base)
+			free(s);
+		s = xasprintf("%s-%u", base, k);
+	}
+	if (s != base)
+		free(base);
+	xgrow(&L->v, &L->cap, L->n + 1, sizeof(*L->v));
+	L->v[L->n++] = s;
+	hash_put(&L->used, s, s);
+}
+
+/* Put id="..." into the rendered headings, in document order. */
+static char *
+S_anchor(const char *html, const struct slugs *L, size_t *len)
+{
+	size_t n = strlen(html), k = 0, cap = n + 1, o = 0;
+	char *out;
+
+	for (size_t i = 0; i < L->n; i++)
+		cap += strlen(L->v[i]) + 6;
+	out = xmalloc(cap);
+	for (size_t i = 0; i < n; i++) {
+		out[o++] = html[i];
+		if (html[i] == '<' && i + 3 < n && html[i + 1] == 'h' && html[i + 2] >= '1' &&
+		    html[i + 2] <= '6' && html[i + 3] == '>' && k < L->n) {
+			o += (size_t)sprintf(out + o, "h%c id=\"%s\"", html[i + 2], L->v[k++]);
+			i += 2;
+		}
+	}
+	out[o] = '\0';
+	*len = o;
+	return out;
+}
+
+char *
+md_html(struct md_parser *p, const char *body, size_t len, const struct md_html *h,
+    size_t *outlen)
+{
+	struct scan S = {body, len, 0, {NULL, 0}, 0, NULL, NULL};
+	struct render R = {NULL, 0, 0};
+	struct slugs L = {NULL, 0, 0, {0}};
+	cmark_node *doc;
+	cmark_iter *it;
+	cmark_event_type ev;
+	char *html, *out;
+
+	if ((doc = md_parse_tree(p, body, len)) == NULL) {
+		*outlen = 0;
+		return xstrdup("");
+	}
+	/* find the references and rewrite the URLs ... */
+	it = cmark_iter_new(doc);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(node);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		if (t == CMARK_NODE_TEXT) {
+			S_text(&S, node, S_collect, &R);
+		} else if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
+			const char *url = cmark_node_get_url(node), *to;
+			if (url != NULL && (to = h->url(h->ctx, url, t == CMARK_NODE_IMAGE)) != NULL)
+				cmark_node_set_url(node, to);
+		}
+	}
+	cmark_iter_free(it);
+	lines_free(&S.lines);
+	/* ... then turn them into links, the iterator done with the nodes */
+	for (size_t i = 0, j; i < R.n; i = j) {
+		for (j = i + 1; j < R.n && R.v[j].node == R.v[i].node; j++)
+			;
+		S_split(h, R.v + i, j - i);
+	}
+	free(R.v);
+	/* the headings' anchors; the page's own ids are taken */
+	hash_init(&L.used, 0);
+	for (size_t i = 0; h->reserved != NULL && h->reserved[i] != NULL; i++)
+		hash_put(&L.used, h->reserved[i], (void *)h->reserved[i]);
+	it = cmark_iter_new(doc);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(node) == CMARK_NODE_HEADING)
+			S_add_slug(&L, S_slug(node, h->id_prefix));
+	}
+	cmark_iter_free(it);
+	html = cmark_render_html(doc, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(p->cp));
+	out = S_anchor(html, &L, outlen);
+	free(html);
+	cmark_node_free(doc);
+	for (size_t i = 0; i < L.n; i++)
+		free(L.v[i]);
+	free(L.v);
+	hash_free(&L.used);
+	return out;
+}
+
+cmark_llist *
+md_extensions(struct md_parser *p)
+{
+	return cmark_parser_get_syntax_extensions(p->cp);
 }

@@ -35,6 +35,13 @@ struct md_parser;
 struct md_parser *md_new(void);
 void md_free(struct md_parser *p);
 
+/* Parse body[0..len) into a cmark-gfm tree (a cmark_node *, freed with
+ * cmark_node_free), or NULL. Every parse goes through here: cmark-gfm's
+ * parsers share global tables, so parses on several threads take turns. */
+struct cmark_node *md_parse_tree(struct md_parser *p, const char *body, size_t len);
+/* Its extensions, for cmark_render_html (a cmark_llist *). */
+struct _cmark_llist *md_extensions(struct md_parser *p);
+
 /* Parse body[0..len), which starts after line0 lines of its file, and append
  * its references and links to out (strings in a). */
 void md_scan(struct md_parser *p, const char *body, size_t len, int line0, struct arena *a,
@@ -45,5 +52,24 @@ void md_out_free(struct md_out *out);
  * success, return its length and set the id and text spans. 0 if none. */
 size_t md_ref_at(const char *s, size_t n, size_t *id_off, size_t *id_len, size_t *text_off,
     size_t *text_len);
+
+/* How md_html renders references and URLs. */
+struct md_html {
+	/* [[ID]]: set the link's href and title and return 1, or return 0 to
+	 * print its text plainly; the strings need only last until the call
+	 * returns to md_html */
+	int (*ref)(void *ctx, const char *id, const char **href, const char **title);
+	/* a link's or image's URL: its replacement, or NULL to keep it */
+	const char *(*url)(void *ctx, const char *url, int image);
+	void *ctx;
+	const char *const *reserved;  /* ids the page uses itself, NULL-terminated, or NULL */
+	const char *id_prefix;        /* put before every heading id ("scope-"), or NULL */
+};
+
+/* Render body[0..len) as HTML, as GitHub would: cmark-gfm's renderer (raw
+ * HTML omitted, unsafe URLs dropped), [[ID]] as links, URLs rewritten, and
+ * GitHub-style ids on the headings. Returns a string to free. */
+char *md_html(struct md_parser *p, const char *body, size_t len, const struct md_html *h,
+    size_t *outlen);
 
 #endif
