@@ -71,21 +71,30 @@ S_risk(const struct check_input *in, const struct entity *e, struct diags *d)
 	}
 }
 
-static void
-S_review(const struct check_input *in, const struct entity *e, struct diags *d)
+int
+review_due(const struct config *c, const struct entity *e, date_t *due)
 {
 	const char *status = S_str(e, "status");
 	const struct ynode *on = entity_get(e, "approved_on");
-	long months = in->config->review_interval_months;
-	date_t approved, due;
-	char buf[11];
+	long months = c->review_interval_months;
+	date_t approved;
 
 	if (status == NULL || strcmp(status, "approved") != 0 || on == NULL ||
 	    date_parse(on->str, on->len, &approved) != 0)
-		return;
+		return 0;
 	yvalue_int(entity_get(e, "review_interval_months"), &months);
-	due = date_add_months(approved, (int)months);
-	if (due < in->as_of) {
+	*due = date_add_months(approved, (int)months);
+	return 1;
+}
+
+static void
+S_review(const struct check_input *in, const struct entity *e, struct diags *d)
+{
+	const struct ynode *on = entity_get(e, "approved_on");
+	date_t due;
+	char buf[11];
+
+	if (review_due(in->config, e, &due) && due < in->as_of) {
 		date_format(due, buf);
 		diag_add(d, R_REVIEW_OVERDUE, e->doc->path, on->line, on->col,
 		    "%s '%s' was due for review on %s", e->kind->name, e->id, buf);

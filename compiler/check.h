@@ -26,4 +26,8 @@ void check_model(const struct check_input *in, struct diags *d);
  * an absolute path), -1 for a relative link that leaves the root. */
 int link_resolve(const char *doc_path, const char *url, char *out, size_t size);
 
+/* The date a document's review is due (approved_on plus its interval), for
+ * an approved document: returns 1 and sets *due, else 0. */
+int review_due(const struct config *c, const struct entity *e, date_t *due);
+
 #endif

@@ -176,8 +176,8 @@ out:
 	return rc;
 }
 
-static int
-S_threads(const struct options *o)
+int
+run_threads(const struct options *o)
 {
 	const char *env = getenv("ISMSC_THREADS"); /* for benchmarks */
 	long n = o->threads > 0 ? o->threads : env ? atol(env) : sysconf(_SC_NPROCESSORS_ONLN);
@@ -205,12 +205,12 @@ run_check(struct run *r, const struct options *opt)
 	}
 	if (opt->git_rev != NULL) {
 		char err[512];
-		if (source_open_git(&r->src, opt->src, opt->git_rev, "_site", &r->diags, err,
+		if (source_open_git(&r->src, opt->src, opt->git_rev, opt->skip ? opt->skip : "_site", &r->diags, err,
 		    sizeof(err)) != 0) {
 			fprintf(stderr, "ismsc: %s\n", err);
 			return 2;
 		}
-	} else if (source_open_dir(&r->src, opt->src, "_site", &r->diags) != 0) {
+	} else if (source_open_dir(&r->src, opt->src, opt->skip ? opt->skip : "_site", &r->diags) != 0) {
 		fprintf(stderr, "ismsc: %s: %s\n", opt->src, strerror(errno));
 		return 2;
 	}
@@ -231,7 +231,7 @@ run_check(struct run *r, const struct options *opt)
 		return 2;
 	md_global_init();
 	flags = (opt->hash_bodies ? MODEL_HASH_BODIES : 0) | (opt->keep_bodies ? MODEL_KEEP_BODIES : 0);
-	model_build(&r->model, &r->src, &r->sch, S_threads(opt), flags, &r->diags);
+	model_build(&r->model, &r->src, &r->sch, run_threads(opt), flags, &r->diags);
 	r->nfiles += r->model.ndocs;
 	r->pin = (struct plugin_input){&r->model, &r->sch, &r->cfg, &r->src, r->datadir, r->as_of};
 	r->plugins = plugins_load(&r->pin, &r->rules, &r->diags);

@@ -24,6 +24,7 @@ struct options {
 	const char *git_rev;       /* read SRC from this revision of its git repository */
 	int hash_bodies;           /* fingerprint bodies (diff) */
 	int keep_bodies;           /* keep bodies' text (build) */
+	const char *skip;          /* a folder of SRC not to read (build's OUT), else _site */
 };
 
 struct run {
@@ -51,6 +52,9 @@ void run_finish(struct run *r);
  * (0, or 1 for errors, or for warnings under --werror). */
 int run_report(struct run *r);
 void run_free(struct run *r);
+
+/* Threads to use: opt->threads, else $ISMSC_THREADS, else the cores, up to 4. */
+int run_threads(const struct options *opt);
 
 /* The data folder (schemas/, lua/, samples/) of this binary: $ISMSC_DATADIR,
  * else <bin>/../share/ismsc, else <bin>/.. in a checkout, else the prefix

@@ -7,7 +7,7 @@
 
 static const char *const S_keys[] = {
 	"name", "organization", "catalog", "as_of", "review_interval_months", "risk",
-	"rules", "plugins", "plugin_limits", "publish", NULL
+	"rules", "plugins", "plugin_limits", "publish", "templates", NULL
 };
 
 static void
@@ -133,6 +133,7 @@ config_load(struct config *c, struct arena *a, const char *text, size_t len, str
 		return 0;
 	S_unknown_keys(root, S_keys, NULL, d);
 	c->organization = S_string(root, "organization", d);
+	c->templates = S_string(root, "templates", d);
 	if ((n = ynode_get(root, "catalog")) != NULL) {
 		c->catalog_node = n;
 		if (n->type == YNODE_SCALAR && !ynode_is_null(n))

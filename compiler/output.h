@@ -1,0 +1,45 @@
+/* output.h — the output folder of `build`, written whole or not at all: the
+ * new tree goes to a temporary folder beside OUT and is swapped in at the
+ * end, and only a folder that ismsc wrote (it holds the marker) is replaced. */
+#ifndef ISMSC_OUTPUT_H
+#define ISMSC_OUTPUT_H
+
+#include <stddef.h>
+
+#define OUTPUT_MARKER ".ismsc-output"
+
+struct output {
+	char *out;        /* OUT as given */
+	char *tmp;        /* the temporary folder beside it, while open */
+	int failed;       /* a write failed: commit refuses */
+	char err[512];    /* why, for the message */
+};
+
+/* May OUT be replaced by a build of the source root src? 0 when it may
+ * (missing, empty, or holding the marker); -1 with the reason in o->err
+ * when it is another folder, a file, the source root or a folder that holds
+ * it. */
+int output_check(struct output *o, const char *out, const char *src);
+
+/* Make the temporary folder beside OUT. Returns 0 or -1 (reason in o->err). */
+int output_open(struct output *o);
+
+/* Write data to path (relative, '/'-separated) in the new tree, making its
+ * folders. Safe to call from several threads at once. Returns 0 or -1 (and
+ * marks the output failed). */
+int output_write(struct output *o, const char *path, const void *data, size_t len);
+
+/* Copy the file at from into path of the new tree. Returns 0 or -1. */
+int output_copy(struct output *o, const char *path, const char *from);
+
+/* Write the marker and move the new tree into place, removing the old one.
+ * Returns 0, or -1 with the reason in o->err (OUT as it was). */
+int output_commit(struct output *o);
+
+/* Remove the temporary folder if it is still there, and free o. */
+void output_free(struct output *o);
+
+/* Remove the tree at path without following symbolic links. */
+int output_remove_tree(const char *path);
+
+#endif
