@@ -136,6 +136,76 @@ test_parser_reuse(void **state)
 	}
 }
 
+/* md_html: [[ID]] to links through the caller, URLs rewritten, anchors. */
+static int
+S_ref(void *ctx, const char *id, const char **href, const char **title)
+{
+	(void)ctx;
+	if (strcmp(id, "R-1") != 0)
+		return 0;
+	*href = "../risk/R-1.html";
+	*title = "A \"risk\" <title>";
+	return 1;
+}
+
+static const char *
+S_url(void *ctx, const char *url, int image)
+{
+	(void)ctx;
+	if (strcmp(url, "other.md#roles") == 0)
+		return "../policy/P-2.html#roles";
+	return image && strcmp(url, "img/a.png") == 0 ? "../assets/files/img/a.png" : NULL;
+}
+
+static char *
+S_html(struct fx *f, const char *md, const char *prefix)
+{
+	static const char *const reserved[] = {"search", NULL};
+	struct md_html h = {S_ref, S_url, NULL, reserved, prefix};
+	size_t n;
+	char *out = md_html(f->p, md, strlen(md), &h, &n);
+	assert_int_equal(n, strlen(out));
+	return out;
+}
+
+static void
+test_html_refs(void **state)
+{
+	char *h = S_html(*state, "See [[R-1]], [[R-1|the risk]], [[NOPE]], `[[R-1]]` and \\[[R-1]].\n", NULL);
+	assert_string_equal(h, "<p>See <a href=\"../risk/R-1.html\" title=\"A &quot;risk&quot; "
+	    "&lt;title&gt;\">R-1</a>, <a href=\"../risk/R-1.html\" title=\"A &quot;risk&quot; "
+	    "&lt;title&gt;\">the risk</a>, NOPE, <code>[[R-1]]</code> and [[R-1]].</p>\n");
+	free(h);
+}
+
+static void
+test_html_urls_and_safety(void **state)
+{
+	char *h = S_html(*state, "[a](other.md#roles) ![i](img/a.png) [x](javascript:alert(1)) "
+	    "<script>alert(1)</script> ~~old~~ https://example.org\n", NULL);
+	assert_non_null(strstr(h, "href=\"../policy/P-2.html#roles\""));
+	assert_non_null(strstr(h, "src=\"../assets/files/img/a.png\""));
+	assert_null(strstr(h, "javascript:"));
+	assert_null(strstr(h, "<script>"));
+	assert_non_null(strstr(h, "<del>old</del>"));
+	assert_non_null(strstr(h, "<a href=\"https://example.org\">"));
+	free(h);
+}
+
+static void
+test_html_anchors(void **state)
+{
+	char *h = S_html(*state, "# Roles & Duties\n## Roles & Duties\n## Search\n### `code` naïve!\n", NULL);
+	assert_non_null(strstr(h, "<h1 id=\"roles--duties\">"));
+	assert_non_null(strstr(h, "<h2 id=\"roles--duties-1\">"));
+	assert_non_null(strstr(h, "<h2 id=\"search-1\">")); /* the page's own id is taken */
+	assert_non_null(strstr(h, "<h3 id=\"code-naïve\">"));
+	free(h);
+	h = S_html(*state, "## Purpose\n", "scope");
+	assert_non_null(strstr(h, "<h2 id=\"scope-purpose\">"));
+	free(h);
+}
+
 int
 main(void)
 {
@@ -146,6 +216,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_entities_are_not_refs, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_links, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_parser_reuse, S_setup, S_teardown),
+		cmocka_unit_test_setup_teardown(test_html_refs, S_setup, S_teardown),
+		cmocka_unit_test_setup_teardown(test_html_urls_and_safety, S_setup, S_teardown),
+		cmocka_unit_test_setup_teardown(test_html_anchors, S_setup, S_teardown),
 	};
 	return cmocka_run_group_tests_name("markdown", tests, NULL, NULL);
 }
