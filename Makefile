@@ -33,14 +33,15 @@ SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 
-.PHONY: all run test unit golden hostile asan valgrind bench install uninstall clean deps regen fuzz
+.PHONY: all run test unit golden hostile asan valgrind bench install uninstall clean deps regen fuzz \
+        browser browser-deps browser-debs
 
 all: build/ismsc
 
 # Debian packages that provide what the build and the tests need.
 DEB_PKGS := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm libyaml-dev \
             libxml2-dev liblua5.4-dev libcmocka-dev libjansson-dev libgit2-dev mandoc git valgrind python3 \
-            python3-jsonschema time
+            python3-jsonschema time libxml2-utils docbook5-xml jing xsltproc docbook-xsl-ns pandoc
 
 # Install the Debian packages that are missing (as root, with apt-get), or say which.
 deps:
@@ -76,7 +77,8 @@ build:
 
 run: deps
 	$(MAKE) all
-	build/ismsc check samples
+	build/ismsc build samples -o build/site
+	@echo "the manual: file://$(CURDIR)/build/site/index.html"
 
 # ---- tests ----------------------------------------------------------------
 
@@ -101,6 +103,8 @@ asan: build/asan/ismsc
 	  tests/hostile.sh build/asan/ismsc
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  tests/diff.sh build/asan/ismsc
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  tests/build.sh build/asan/ismsc
 
 valgrind: build/ismsc
 	tests/valgrind.sh build/ismsc
@@ -115,15 +119,53 @@ test: deps
 	tests/install.sh
 	tests/sarif.sh build/ismsc
 	tests/diff.sh build/ismsc
+	tests/build.sh build/ismsc
+	tests/docbook.sh build/ismsc
+	$(MAKE) browser
 	tests/man.sh
 	tests/corpus.sh build/ismsc
 	@echo "make test: all suites passed"
 
+# ---- browser test: the built sample in Debian's Chromium, driven by playwright-core ----
+# Screenshots go to build/browser/.
+
+# Debian's chromium; Node.js and npm from Debian only where none is installed (a NodeSource
+# nodejs, as on these machines, ships its own npm and conflicts with Debian's npm package).
+browser-debs:
+	@missing=""; \
+	dpkg-query -W -f='$${Status}' chromium 2>/dev/null | grep -q 'install ok installed' || missing=" chromium"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian packages:$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null \
+	      || { echo "apt-get install failed:$$missing" >&2; exit 1; }; \
+	  else \
+	    echo "missing Debian packages:$$missing" >&2; \
+	    echo "install them with: sudo apt-get install$$missing" >&2; exit 1; \
+	  fi; \
+	fi
+
+# playwright-core, pinned by tests/browser/package-lock.json; it never downloads a browser.
+tests/browser/node_modules/.installed: tests/browser/package.json tests/browser/package-lock.json | browser-debs
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	@touch $@
+
+browser-deps: tests/browser/node_modules/.installed
+
+browser: browser-deps build/ismsc
+	tests/browser/run.sh build/ismsc
+
 # Rewrite the expected files of the golden cases (review the diff!).
 regen: build/ismsc
 	tests/golden.sh --regen build/ismsc
+	tests/build.sh --regen build/ismsc
 
+# Hugo, only for the benchmark's comparison.
 bench: deps
+	@command -v hugo >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo >/dev/null; } \
+	  || { echo "install Debian's hugo for make bench" >&2; exit 1; }
 	$(MAKE) all
 	tests/bench.sh build/ismsc
 

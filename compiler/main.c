@@ -1,5 +1,6 @@
 /* main.c — the command line: parse it, run the pipeline, exit with its
  * status. Nothing else happens here. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "compile.h"
 #include "diff.h"
 #include "init.h"
+#include "site.h"
 #include "xalloc.h"
 
 #ifndef ISMSC_VERSION
@@ -25,6 +27,8 @@ static const char S_help[] =
     "\n"
     "Commands:\n"
     "  check [SRC]        validate the ISMS whose isms.yaml is in SRC (default .)\n"
+    "  build [SRC]        check, then write the manual to OUT (default SRC/_site):\n"
+    "                     the site, soa.csv, matrix.csv, isms.json, isms.xml\n"
     "  diff BASE HEAD     what a change does to traceability, as Markdown\n"
     "  diff --git REV [SRC]  the same, the base read from revision REV of SRC's\n"
     "                     git repository (SRC defaults to .)\n"
@@ -42,6 +46,11 @@ static const char S_help[] =
     "  -h, --help         this help\n"
     "  --version          the version\n"
     "  --fail-on new      diff: exit 1 when the head has errors the base did not\n"
+    "  -o, --output OUT   build: the output folder (default SRC/_site); replaced\n"
+    "                     only when missing, empty or written by ismsc\n"
+    "  --templates DIR    build: templates that override the compiler's\n"
+    "  --format FMT       build: html (everything, the default) or docbook\n"
+    "                     (isms.xml only)\n"
     "\n"
     "Diagnostics go to standard output, one per line, sorted:\n"
     "  FILE:LINE:COL: SEVERITY: MESSAGE [RULE]\n"
@@ -52,6 +61,14 @@ static const char S_help[] =
     "diff exits 0 unless it could not run (2) or --fail-on new finds new errors (1).\n";
 
 static const char *const S_cmd_help[][2] = {
+	{"build", "usage: ismsc build [SRC] [-o OUT] [--templates DIR] [--format html|docbook]\n"
+	    "                   [--as-of DATE] [--werror] [--quiet] [--diagnostics FMT]\n"
+	    "Check the ISMS in SRC (default .), then, when it has no errors, write the manual\n"
+	    "to OUT (default SRC/_site): index.html, a page per entity and plain page,\n"
+	    "soa.html/.csv, matrix.html/.csv, risks.html, isms.json, isms.xml, the search\n"
+	    "index and assets/. OUT is written beside and swapped in whole; a folder that\n"
+	    "ismsc did not write (no .ismsc-output marker), the source folder and a folder\n"
+	    "holding it are refused (exit 2). A build with errors writes nothing (exit 1).\n"},
 	{"check", "usage: ismsc check [SRC] [--as-of DATE] [--werror] [--quiet]\n"
 	    "                   [--diagnostics text|json|sarif|github] [--path-prefix DIR]\n"
 	    "Validate the ISMS whose isms.yaml is in SRC (default .): diagnostics on standard\n"
@@ -143,10 +160,88 @@ S_diff(const struct options *opt, const char *const *pos, int npos, const char *
 	return status;
 }
 
+/* OUT's path inside SRC, when it is there: the source walk skips it. */
+static char *
+S_inside(const char *src, const char *out)
+{
+	char sreal[PATH_MAX], oreal[PATH_MAX];
+	size_t n;
+
+	if (realpath(src, sreal) == NULL)
+		return NULL;
+	if (realpath(out, oreal) == NULL) {
+		/* not there yet: the real path of its folder, and its name */
+		char *copy = xstrdup(out), *slash;
+		const char *dir = ".", *base = copy;
+		int ok;
+		n = strlen(copy);
+		while (n > 1 && copy[n - 1] == '/')
+			copy[--n] = '\0';
+		if ((slash = strrchr(copy, '/')) != NULL) {
+			*slash = '\0';
+			dir = slash == copy ? "/" : copy;
+			base = slash + 1;
+		}
+		ok = realpath(dir, oreal) != NULL && strlen(oreal) + strlen(base) + 2 <= sizeof(oreal);
+		if (ok) {
+			if (strcmp(oreal, "/") != 0)
+				strcat(oreal, "/");
+			strcat(oreal, base);
+		}
+		free(copy);
+		if (!ok)
+			return NULL;
+	}
+	n = strlen(sreal);
+	if (strncmp(oreal, sreal, n) == 0 && oreal[n] == '/')
+		return xstrdup(oreal + n + 1);
+	return NULL;
+}
+
+static int
+S_build(struct options *opt, struct site_options *so, const char *const *pos, int npos)
+{
+	struct run run;
+	char *out = NULL, *skip;
+	int status;
+
+	if (npos > 1)
+		return S_usage_error("too many arguments at '%s'", pos[1]);
+	if (npos == 1)
+		opt->src = pos[0];
+	if (so->out == NULL)
+		so->out = out = xasprintf("%s/_site", opt->src);
+	if ((status = site_precheck(so, opt->src)) != 0) {
+		free(out);
+		return status;
+	}
+	skip = S_inside(opt->src, so->out);
+	opt->skip = skip;
+	opt->keep_bodies = 1;
+	status = run_check(&run, opt);
+	if (status == 0)
+		status = run_report(&run);
+	if (status == 0) {
+		char *tdir = NULL;
+		if (so->templates == NULL && run.cfg.templates != NULL) {
+			so->templates = tdir = xasprintf("%s/%s", opt->src, run.cfg.templates);
+		}
+		status = site_build(&run, so);
+		free(tdir);
+	} else if (status == 1 && !opt->quiet) {
+		fprintf(stderr, "ismsc: nothing written to %s\n", so->out);
+	}
+	run_free(&run);
+	free(skip);
+	free(out);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options opt;
+	struct site_options so = {NULL, NULL, SITE_ALL};
 	struct run run;
 	const char *cmd = NULL, *pos[2] = {NULL, NULL}, *git_rev = NULL;
 	int npos = 0, status, help = 0, fail_on_new = 0;
@@ -168,6 +263,24 @@ main(int argc, char **argv)
 		} else if (strcmp(a, "--version") == 0) {
 			printf("ismsc %s\n", ISMSC_VERSION);
 			return 0;
+		} else if (strcmp(a, "-o") == 0 || S_is_opt(a, "--output")) {
+			if ((v = strcmp(a, "-o") == 0 ? (i + 1 < argc ? argv[++i] : NULL) :
+			    S_value(argc, argv, &i, "--output")) == NULL || v[0] == '\0')
+				return S_usage_error("%s needs a folder", a);
+			so.out = v;
+		} else if (S_is_opt(a, "--templates")) {
+			if ((v = S_value(argc, argv, &i, "--templates")) == NULL)
+				return S_usage_error("%s needs a folder", a);
+			so.templates = v;
+		} else if (S_is_opt(a, "--format")) {
+			if ((v = S_value(argc, argv, &i, "--format")) == NULL)
+				return S_usage_error("%s needs html or docbook", a);
+			if (strcmp(v, "html") == 0)
+				so.format = SITE_ALL;
+			else if (strcmp(v, "docbook") == 0)
+				so.format = SITE_DOCBOOK;
+			else
+				return S_usage_error("--format: '%s' is not html or docbook", v);
 		} else if (strcmp(a, "--werror") == 0) {
 			opt.werror = 1;
 		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
@@ -227,6 +340,10 @@ main(int argc, char **argv)
 		return S_diff(&opt, pos, npos, git_rev, fail_on_new);
 	if (git_rev != NULL || fail_on_new)
 		return S_usage_error("%s", "--git and --fail-on are options of diff");
+	if (strcmp(cmd, "build") == 0)
+		return S_build(&opt, &so, pos, npos);
+	if (so.out != NULL || so.templates != NULL || so.format != SITE_ALL)
+		return S_usage_error("%s", "-o, --templates and --format are options of build");
 	if (strcmp(cmd, "init") == 0) {
 		char *datadir;
 		if (npos != 1)

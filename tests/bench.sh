@@ -62,3 +62,34 @@ if [ -f "$dir/isms.yaml" ]; then
 	  "$n" "$with" "$without" "$(awk "BEGIN{print $with - $without}")"
 	rm -rf "$off"
 fi
+
+# ismsc build beside Hugo on the same files (the site of ../shared/bench/hugo-site),
+# and what the DocBook step costs (build --format docbook against check).
+bsizes=${BENCH_BUILD_SIZES:-1000 10000}
+if ! command -v hugo > /dev/null; then
+	echo "bench: hugo is missing (make bench installs Debian's hugo)"; exit 1
+fi
+printf '\n%-8s %9s %10s %9s %12s %10s %10s %7s %11s\n' docs files build_s docs/s peak_MB hugo_s hugo_MB speedup docbook_s
+for n in $bsizes; do
+	dir=$cache/corpus-$n
+	[ -f "$dir/isms.yaml" ] || python3 "$SHARED/bench/gen-corpus" --docs "$n" --seed 1 --force "$dir" 2>/dev/null || exit 1
+	files=$(find "$dir" -name '*.md' | wc -l)
+	out=$cache/site-$n
+	rm -rf "$out"
+	read -r bsecs bkb < <(measure 1 "$bin" build "$dir" -o "$out" --quiet)
+	[ -f "$out/index.html" ] || { echo "bench: ismsc build of $n documents wrote no site"; exit 1; }
+	rm -rf "$out"
+	read -r csecs _ < <(measure 3 "$bin" check "$dir")
+	read -r dsecs _ < <(measure 3 "$bin" build "$dir" -o "$out" --format docbook --quiet)
+	rm -rf "$out"
+	hsite=$cache/hugo-$n
+	[ -d "$hsite/content" ] || sh "$SHARED/bench/hugo-site" "$dir" "$hsite" > /dev/null
+	rm -rf "$cache/hugo-out-$n"
+	read -r hsecs hkb < <(measure 1 hugo --quiet -s "$hsite" -d "$cache/hugo-out-$n")
+	rm -rf "$cache/hugo-out-$n"
+	printf '%-8s %9s %10s %9.0f %12.1f %10s %10.0f %7.1f %11.2f\n' "$n" "$files" "$bsecs" \
+	  "$(awk "BEGIN{print $files / ($bsecs > 0 ? $bsecs : 0.001)}")" "$(awk "BEGIN{print $bkb / 1024}")" \
+	  "$hsecs" "$(awk "BEGIN{print $hkb / 1024}")" "$(awk "BEGIN{print $hsecs / ($bsecs > 0 ? $bsecs : 0.001)}")" \
+	  "$(awk "BEGIN{print $dsecs - $csecs}")"
+done
+echo "(speedup: Hugo's time / ismsc build's time, target at least 5; docbook_s: build --format docbook minus check, target under 1 s)"

@@ -17,6 +17,8 @@ expect() { if [ "$1" = "$2" ]; then pass=$((pass + 1)); else echo "FAIL $3 (got 
 cp -R "$work/prefix/share/ismsc/samples" "$work/copy"
 "$work/prefix/bin/ismsc" check copy > out 2>&1; expect $? 0 "installed check of the sample"
 [ -s out ] && grep -v '^ismsc: ' out | head
+"$work/prefix/bin/ismsc" build copy -o site > out 2>&1; expect $? 0 "installed build of the sample"
+test -f site/index.html && test -f site/assets/style.css && test -f site/isms.xml; expect $? 0 "the site, its assets and isms.xml"
 "$work/prefix/bin/ismsc" init new > /dev/null; expect $? 0 "init"
 grep -q '^as_of:' new/isms.yaml; expect $? 1 "init leaves out as_of"
 "$work/prefix/bin/ismsc" check --as-of 2026-11-01 new > out 2>&1; expect $? 0 "check of the new ISMS"

@@ -1,0 +1,1756 @@
+/* site.c — the manual as a static site. Each page's data is built as a
+ * JSON value (libjansson) and rendered with a Mustache template; entity and
+ * plain pages are rendered on several threads, the rest on one. */
+#include "site.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "check.h"
+#include "docbook.h"
+#include "hash.h"
+#include "markdown.h"
+#include "mustache.h"
+#include "output.h"
+#include "xalloc.h"
+
+enum tpl { T_LAYOUT, T_INDEX, T_ENTITY, T_PAGE, T_LIST, T_SOA, T_MATRIX, T_RISKS, T__N };
+
+static const char *const S_tplname[T__N] = {
+	"layout", "index", "entity", "page", "list", "soa", "matrix", "risks",
+};
+
+/* ids the templates use themselves: a heading of that name gets another
+ * anchor (name-1), as a repeated heading does */
+static const char *const S_reserved[] = {
+	"main", "search", "search-help", "search-results", "search-status", "scope", "policy",
+	"dashboard", "dashboard-h", "referrers-h", "card-soa-h", "card-risks-h", "card-overdue-h",
+	"card-objectives-h", NULL,
+};
+
+struct site {
+	struct run *r;
+	const struct model *m;
+	const struct config *cfg;
+	const struct schemas *sch;
+	struct output out;
+	const char *tdirs[2];         /* the project's templates, then the compiler's */
+	struct mu_template *t[T__N];
+	json_t *base;                 /* {site: {...}}: the bottom of every context stack */
+	char **href;                  /* doc index -> its page, relative to the root, or NULL */
+	json_t **search;              /* doc index -> its search entry, or NULL */
+	struct kindinfo *kinds;       /* kinds present, in schema order */
+	size_t nkinds;
+	char **copies;                /* files of the tree to copy (images, attachments) */
+	size_t ncopies, capcopies;
+	pthread_mutex_t lock;         /* copies, from the threads */
+	size_t next;                  /* the next doc for a thread */
+	int failed;
+};
+
+struct kindinfo {
+	const struct kinddef *k;
+	const char *href;             /* its list page */
+	size_t count;
+};
+
+/* ---- small helpers --------------------------------------------------------- */
+
+static size_t
+S_docno(const struct site *s, const struct doc *d)
+{
+	return (size_t)(d - s->m->docs);
+}
+
+static const char *
+S_title(const struct entity *e)
+{
+	const struct ynode *t = entity_get(e, "title");
+
+	if (t != NULL && t->type == YNODE_SCALAR)
+		return t->str;
+	return NULL;
+}
+
+static const char *
+S_str(const struct entity *e, const char *field)
+{
+	const struct ynode *n = entity_get(e, field);
+
+	return n != NULL && n->type == YNODE_SCALAR ? n->str : NULL;
+}
+
+static const char *
+S_entity_title(const struct site *s, const struct entity *e)
+{
+	const char *t = S_title(e);
+
+	if (t == NULL && e->cat >= 0)
+		t = s->sch->cat.v[e->cat].title;
+	return t != NULL ? t : e->id;
+}
+
+static int
+S_excluded(const struct site *s, const struct entity *e)
+{
+	return s->href[S_docno(s, e->doc)] == NULL;
+}
+
+static json_t *
+S_jstr(const char *str)
+{
+	json_t *j = str != NULL ? json_string(str) : NULL;
+
+	return j != NULL ? j : json_string("");
+}
+
+/* A link value {id, text, title, href?} to an entity. */
+static json_t *
+S_elink(const struct site *s, const struct entity *e)
+{
+	const char *href = s->href[S_docno(s, e->doc)];
+	json_t *j = json_object();
+
+	json_object_set_new_nocheck(j, "id", json_string_nocheck(e->id));
+	json_object_set_new_nocheck(j, "text", json_string_nocheck(e->id));
+	json_object_set_new_nocheck(j, "title", href != NULL ? S_jstr(S_entity_title(s, e)) :
+	    json_string_nocheck(""));
+	if (href != NULL)
+		json_object_set_new_nocheck(j, "href", json_string_nocheck(href));
+	return j;
+}
+
+/* A link value to a catalogue control: its decision's page, or its SoA row. */
+static json_t *
+S_clink(const struct site *s, int cat)
+{
+	const struct catalog_control *c = &s->sch->cat.v[cat];
+	const struct entity *e = s->m->cat_decision[cat];
+	char *href;
+	json_t *j;
+
+	if (e != NULL)
+		return S_elink(s, e);
+	href = xasprintf("soa.html#control-%s", c->id);
+	j = json_pack("{s:s, s:s, s:o, s:s}", "id", c->id, "text", c->id, "title",
+	    S_jstr(c->title), "href", href);
+	free(href);
+	return j;
+}
+
+static json_t *
+S_reflink(const struct site *s, const struct ref *r)
+{
+	if (r->to != NULL)
+		return S_elink(s, r->to);
+	if (r->cat >= 0)
+		return S_clink(s, r->cat);
+	return json_pack("{s:s, s:s, s:s}", "id", r->id, "text", r->id, "title", "");
+}
+
+static char *
+S_rootof(const char *href)
+{
+	size_t depth = 0;
+	char *root;
+
+	for (const char *p = href; *p != '\0'; p++)
+		depth += *p == '/';
+	root = xmalloc(depth * 3 + 1);
+	for (size_t i = 0; i < depth; i++)
+		memcpy(root + i * 3, "../", 3);
+	root[depth * 3] = '\0';
+	return root;
+}
+
+/* ---- templates ------------------------------------------------------------- */
+
+static char *
+S_readfile(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0, k;
+
+	if (fp == NULL)
+		return NULL;
+	do {
+		xgrow(&buf, &cap, n + 65536, 1);
+		k = fread(buf + n, 1, cap - n - 1, fp);
+		n += k;
+	} while (k > 0 && n < 16u << 20);
+	if (ferror(fp)) {
+		fclose(fp);
+		free(buf);
+		return NULL;
+	}
+	fclose(fp);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* name.mustache from the project's templates, else the compiler's. */
+static char *
+S_loader(void *ctx, const char *name, size_t *len)
+{
+	struct site *s = ctx;
+
+	if (strchr(name, '/') != NULL || name[0] == '.' || name[0] == '\0')
+		return NULL;
+	for (int i = 0; i < 2; i++) {
+		char *path, *text;
+		if (s->tdirs[i] == NULL)
+			continue;
+		path = xasprintf("%s/%s.mustache", s->tdirs[i], name);
+		text = S_readfile(path, len);
+		free(path);
+		if (text != NULL)
+			return text;
+	}
+	return NULL;
+}
+
+static int
+S_templates(struct site *s)
+{
+	for (int i = 0; i < T__N; i++) {
+		char err[256];
+		size_t len;
+		char *text = S_loader(s, S_tplname[i], &len);
+		if (text == NULL) {
+			fprintf(stderr, "ismsc: template %s.mustache not found\n", S_tplname[i]);
+			return -1;
+		}
+		s->t[i] = mu_compile(text, len, S_loader, s, err, sizeof(err));
+		free(text);
+		if (s->t[i] == NULL) {
+			fprintf(stderr, "ismsc: template %s.mustache:%s\n", S_tplname[i], err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Render page template t with ctx, then the layout around it, and write it. */
+static void
+S_page(struct site *s, enum tpl t, json_t *ctx, const char *href, struct mu_buf *b)
+{
+	json_t *stack[2] = {s->base, ctx};
+
+	int rc;
+
+	b->len = 0;
+	if ((rc = mu_render(s->t[t], stack, 2, b)) == MU_OK) {
+		json_object_set_new(ctx, "content", json_stringn(b->s != NULL ? b->s : "", b->len));
+		b->len = 0;
+		rc = mu_render(s->t[T_LAYOUT], stack, 2, b);
+	}
+	if (rc != MU_OK) {
+		if (!__atomic_exchange_n(&s->failed, 1, __ATOMIC_RELAXED))
+			snprintf(s->out.err, sizeof(s->out.err), "cannot render %s: %s", href,
+			    mu_strerror(rc));
+		return;
+	}
+	if (output_write(&s->out, href, b->s != NULL ? b->s : "", b->len) != 0)
+		s->failed = 1;
+}
+
+/* The values every page has: root, page, nav. */
+static json_t *
+S_ctx(const struct site *s, const char *href, const char *title, const char *kind,
+    const char *id, const char *current)
+{
+	json_t *ctx = json_object(), *nav = json_array();
+	char *root = S_rootof(href);
+
+	json_object_set_new(ctx, "root", json_string(root));
+	free(root);
+	json_object_set_new(ctx, "page", json_pack("{s:o, s:s, s:o}", "title", S_jstr(title),
+	    "kind", kind, "id", S_jstr(id)));
+	json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "title", "Home", "href",
+	    "index.html", "current", strcmp(href, "index.html") == 0));
+	for (size_t i = 0; i < s->nkinds; i++) {
+		const struct kindinfo *k = &s->kinds[i];
+		int cur = current != NULL && strcmp(current, k->k->name) == 0;
+		json_array_append_new(nav, json_pack("{s:o, s:s, s:b}", "title",
+		    S_jstr(k->k->plural), "href", k->href, "current", cur));
+	}
+	json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "title", "SoA", "href", "soa.html",
+	    "current", strcmp(href, "soa.html") == 0));
+	json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "title", "Matrix", "href",
+	    "matrix.html", "current", strcmp(href, "matrix.html") == 0));
+	json_object_set_new(ctx, "nav", nav);
+	return ctx;
+}
+
+/* ---- bodies ---------------------------------------------------------------- */
+
+struct bodyctx {
+	struct site *s;
+	const struct doc *doc;
+	const char *root;
+	char buf[8192];               /* the last href made */
+};
+
+static int
+S_body_ref(void *ctx, const char *id, const char **href, const char **title)
+{
+	struct bodyctx *B = ctx;
+	const struct entity *e = model_find(B->s->m, id);
+	int cat;
+
+	if (e != NULL) {
+		const char *h = B->s->href[S_docno(B->s, e->doc)];
+		if (h == NULL)
+			return 0;
+		snprintf(B->buf, sizeof(B->buf), "%s%s", B->root, h);
+		*href = B->buf;
+		*title = S_entity_title(B->s, e);
+		return 1;
+	}
+	if ((cat = catalog_find(&B->s->sch->cat, id)) >= 0) {
+		snprintf(B->buf, sizeof(B->buf), "%ssoa.html#control-%s", B->root,
+		    B->s->sch->cat.v[cat].id);
+		*href = B->buf;
+		*title = B->s->sch->cat.v[cat].title;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+S_copy_later(struct site *s, const char *path)
+{
+	pthread_mutex_lock(&s->lock);
+	xgrow(&s->copies, &s->capcopies, s->ncopies + 1, sizeof(*s->copies));
+	s->copies[s->ncopies++] = xstrdup(path);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* A relative link to a file of the tree: to its page (a Markdown file), or
+ * to its copy under assets/files/ (anything else). */
+static const char *
+S_body_url(void *ctx, const char *url, int image)
+{
+	struct bodyctx *B = ctx;
+	char path[2048];
+	const char *frag = strpbrk(url, "#?");
+	const struct doc *d;
+
+	(void)image;
+	if (link_resolve(B->doc->path, url, path, sizeof(path)) != 1)
+		return NULL;
+	if (path[0] == '\0') {
+		snprintf(B->buf, sizeof(B->buf), "%s", frag != NULL && *frag == '#' ? frag : "");
+		return B->buf;
+	}
+	if ((d = model_doc(B->s->m, path)) != NULL) {
+		const char *h = B->s->href[S_docno(B->s, d)];
+		if (h == NULL)
+			return "";
+		snprintf(B->buf, sizeof(B->buf), "%s%s%s", B->root, h,
+		    frag != NULL && *frag == '#' ? frag : "");
+		return B->buf;
+	}
+	if (!source_has(&B->s->r->src, path))
+		return NULL;
+	for (size_t i = 0; i < B->s->r->src.ndirs; i++)
+		if (strcmp(B->s->r->src.dirs[i], path) == 0)
+			return ""; /* a folder has no page */
+	S_copy_later(B->s, path);
+	snprintf(B->buf, sizeof(B->buf), "%sassets/files/%s", B->root, path);
+	return B->buf;
+}
+
+static char *
+S_render_body(struct site *s, struct md_parser *p, const struct doc *d, const char *root,
+    const char *id_prefix, size_t *len)
+{
+	struct bodyctx B = {s, d, root, {0}};
+	struct md_html h = {S_body_ref, S_body_url, &B, S_reserved, id_prefix};
+
+	if (d->body == NULL) {
+		*len = 0;
+		return xstrdup("");
+	}
+	return md_html(p, d->body, d->body_len, &h, len);
+}
+
+/* The first words of a page's text, from its HTML, for the search index. */
+static json_t *
+S_excerpt(const char *html, size_t n)
+{
+	enum { MAX = 300 };
+	char out[MAX + 8];
+	size_t o = 0;
+	int tag = 0, space = 1;
+
+	for (size_t i = 0; i < n && o < MAX; i++) {
+		char c = html[i];
+		if (tag) {
+			tag = c != '>';
+			continue;
+		}
+		if (c == '<') {
+			tag = 1;
+			c = ' ';
+		} else if (c == '&') {
+			static const struct { const char *e; char c; } ent[] = {
+				{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''},
+			};
+			for (size_t k = 0; k < sizeof(ent) / sizeof(*ent); k++)
+				if (strncmp(html + i, ent[k].e, strlen(ent[k].e)) == 0) {
+					c = ent[k].c;
+					i += strlen(ent[k].e) - 1;
+					break;
+				}
+		}
+		if (c == ' ' || c == '\n' || c == '\t') {
+			if (!space)
+				out[o++] = ' ';
+			space = 1;
+			continue;
+		}
+		out[o++] = c;
+		space = 0;
+	}
+	while (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0x80)
+		o--; /* a cut character: drop its continuation bytes ... */
+	if (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0xC0)
+		o--; /* ... and its lead byte */
+	while (o > 0 && out[o - 1] == ' ')
+		o--;
+	return json_stringn(out, o);
+}
+
+/* ---- entity pages ---------------------------------------------------------- */
+
+static json_t *
+S_scalar_values(const struct ynode *n)
+{
+	json_t *v = json_array();
+
+	if (n->type == YNODE_SCALAR) {
+		json_array_append_new(v, json_pack("{s:o}", "text", S_jstr(n->str)));
+	} else if (n->type == YNODE_SEQ) {
+		for (size_t i = 0; i < n->n; i++) {
+			const struct ynode *x = n->kids[i];
+			if (x->type == YNODE_SCALAR) {
+				json_array_append_new(v, json_pack("{s:o}", "text", S_jstr(x->str)));
+			} else if (x->type == YNODE_MAP) {
+				/* a list of maps (measurements): "key: value, key: value" */
+				size_t len = 0, cap = 0;
+				char *t = NULL;
+				for (size_t k = 0; k + 1 < x->n; k += 2) {
+					const struct ynode *kk = x->kids[k], *vv = x->kids[k + 1];
+					const char *vs = vv->type == YNODE_SCALAR ? vv->str : "...";
+					size_t need = strlen(kk->str) + strlen(vs) + 5;
+					xgrow(&t, &cap, len + need + 1, 1);
+					len += (size_t)sprintf(t + len, "%s%s: %s", k ? ", " : "", kk->str, vs);
+				}
+				json_array_append_new(v, json_pack("{s:o}", "text", S_jstr(t != NULL ? t : "")));
+				free(t);
+			}
+		}
+	} else if (n->type == YNODE_MAP) {
+		for (size_t k = 0; k + 1 < n->n; k += 2) {
+			const struct ynode *vv = n->kids[k + 1];
+			char *t = xasprintf("%s: %s", n->kids[k]->str,
+			    vv->type == YNODE_SCALAR ? vv->str : "...");
+			json_array_append_new(v, json_pack("{s:o}", "text", S_jstr(t)));
+			free(t);
+		}
+	}
+	return v;
+}
+
+/* The references of e's field f, as values with links. */
+static json_t *
+S_ref_values(const struct site *s, const struct entity *e, const struct fielddef *f)
+{
+	json_t *v = json_array();
+	const struct doc *d = e->doc;
+
+	for (size_t i = 0; i < d->nrefs; i++) {
+		const struct ref *r = &d->refs[i];
+		if (r->field == f)
+			json_array_append_new(v, json_pack("{s:s, s:o}", "text", r->id, "link",
+			    S_reflink(s, r)));
+	}
+	return v;
+}
+
+/* The same, as links alone. */
+static json_t *
+S_ref_links(const struct site *s, const struct entity *e, const struct fielddef *f)
+{
+	json_t *v = json_array();
+
+	for (size_t i = 0; i < e->doc->nrefs; i++)
+		if (e->doc->refs[i].field == f)
+			json_array_append_new(v, S_reflink(s, &e->doc->refs[i]));
+	return v;
+}
+
+static int
+S_skip_fact(const char *name)
+{
+	return strcmp(name, "id") == 0 || strcmp(name, "kind") == 0 || strcmp(name, "title") == 0;
+}
+
+static void
+S_fact(const struct site *s, const struct entity *e, const char *name, const struct ynode *val,
+    json_t *facts)
+{
+	const struct fielddef *f = e->kind != NULL ? kind_field(e->kind, name) : NULL;
+	json_t *values;
+	int isref = f != NULL && (f->type == FT_REF || (f->type == FT_LIST && f->of == FT_REF));
+
+	char *label;
+
+	if (ynode_is_null(val))
+		return;
+	values = isref ? S_ref_values(s, e, f) : S_scalar_values(val);
+	if (f != NULL && f->enumv != NULL) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(values, i, x) json_object_set_new(x, "enum", json_true());
+	}
+	/* "residual_likelihood" -> "Residual likelihood" */
+	label = xstrdup(name);
+	for (char *c = label; *c != '\0'; c++)
+		if (*c == '_')
+			*c = ' ';
+	if (label[0] >= 'a' && label[0] <= 'z')
+		label[0] = (char)(label[0] - 'a' + 'A');
+	json_array_append_new(facts, json_pack("{s:s, s:s, s:o}", "name", name, "label", label,
+	    "values", values));
+	free(label);
+}
+
+static const char *
+S_level(const struct site *s, long score)
+{
+	long a = s->cfg->risk_appetite;
+
+	return score > a ? "high" : score > a / 2 ? "medium" : "low";
+}
+
+static int
+S_int(const struct entity *e, const char *field, long *v)
+{
+	const struct ynode *n = entity_get(e, field);
+
+	return n != NULL && yvalue_int(n, v) == 0;
+}
+
+static json_t *
+S_risk(const struct site *s, const struct entity *e)
+{
+	long l, i, rl, ri;
+	json_t *j;
+
+	if (!S_int(e, "likelihood", &l) || !S_int(e, "impact", &i))
+		return NULL;
+	j = json_pack("{s:I, s:I, s:I, s:s, s:I}", "likelihood", (json_int_t)l, "impact",
+	    (json_int_t)i, "inherent", (json_int_t)(l * i), "level", S_level(s, l * i), "appetite",
+	    (json_int_t)s->cfg->risk_appetite);
+	if (S_int(e, "residual_likelihood", &rl) && S_int(e, "residual_impact", &ri)) {
+		json_object_set_new(j, "residual", json_integer(rl * ri));
+		json_object_set_new(j, "residual_level", json_string(S_level(s, rl * ri)));
+	}
+	return j;
+}
+
+static void
+S_svg_text(struct mu_buf *b, const char *s)
+{
+	mu_buf_put_html(b, s, strlen(s));
+}
+
+static void
+S_bprintf(struct mu_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+S_bprintf(struct mu_buf *b, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		mu_buf_put(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+/* An objective's measurements against its target, as a small line chart. */
+static json_t *
+S_chart(const struct entity *e)
+{
+	const struct ynode *ms = entity_get(e, "measurements"), *tg = entity_get(e, "target");
+	double v[64], target = 0, lo, hi;
+	const char *dates[64];
+	size_t n = 0;
+	int has_target = tg != NULL && yvalue_number(tg, &target) == 0;
+	struct mu_buf b = {NULL, 0, 0};
+	json_t *j;
+	enum { W = 480, H = 200, L = 48, R = 16, T = 16, B = 32 };
+
+	if (ms == NULL || ms->type != YNODE_SEQ)
+		return NULL;
+	for (size_t i = 0; i < ms->n && n < 64; i++) {
+		const struct ynode *val = ynode_get(ms->kids[i], "value"),
+		                   *dt = ynode_get(ms->kids[i], "date");
+		if (val != NULL && yvalue_number(val, &v[n]) == 0) {
+			dates[n] = dt != NULL && dt->type == YNODE_SCALAR ? dt->str : "";
+			n++;
+		}
+	}
+	if (n == 0)
+		return NULL;
+	lo = hi = has_target ? target : v[0];
+	for (size_t i = 0; i < n; i++) {
+		lo = v[i] < lo ? v[i] : lo;
+		hi = v[i] > hi ? v[i] : hi;
+	}
+	if (hi - lo < 1e-9) {
+		hi += 1;
+		lo -= 1;
+	}
+#define X(i) (L + (n > 1 ? (double)(i) * (W - L - R) / (double)(n - 1) : (W - L - R) / 2.0))
+#define Y(x) (T + (hi - (x)) * (H - T - B) / (hi - lo))
+	S_bprintf(&b, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" role=\"img\" "
+	    "aria-label=\"measurements against the target\" xmlns=\"http://www.w3.org/2000/svg\">",
+	    W, H);
+	S_bprintf(&b, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>", L, H - B,
+	    W - R, H - B);
+	S_bprintf(&b, "<text class=\"tick\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g</text>", L - 6,
+	    Y(hi) + 4, hi);
+	S_bprintf(&b, "<text class=\"tick\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g</text>", L - 6,
+	    Y(lo) + 4, lo);
+	if (has_target)
+		S_bprintf(&b, "<line class=\"target\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\">"
+		    "<title>target %g</title></line>", L, Y(target), W - R, Y(target), target);
+	mu_buf_put(&b, "<polyline class=\"series\" points=\"", 33);
+	for (size_t i = 0; i < n; i++)
+		S_bprintf(&b, "%s%.1f,%.1f", i ? " " : "", X(i), Y(v[i]));
+	mu_buf_put(&b, "\"/>", 3);
+	for (size_t i = 0; i < n; i++) {
+		S_bprintf(&b, "<circle class=\"point\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\"><title>", X(i),
+		    Y(v[i]));
+		S_svg_text(&b, dates[i]);
+		S_bprintf(&b, ": %g</title></circle>", v[i]);
+	}
+	if (n > 0) {
+		mu_buf_put(&b, "<text class=\"tick\" x=\"", 22);
+		S_bprintf(&b, "%d\" y=\"%d\">", L, H - 10);
+		S_svg_text(&b, dates[0]);
+		mu_buf_put(&b, "</text>", 7);
+		S_bprintf(&b, "<text class=\"tick\" x=\"%d\" y=\"%d\" text-anchor=\"end\">", W - R,
+		    H - 10);
+		S_svg_text(&b, dates[n - 1]);
+		mu_buf_put(&b, "</text>", 7);
+	}
+	mu_buf_put(&b, "</svg>", 6);
+#undef X
+#undef Y
+	j = json_stringn(b.s, b.len);
+	mu_buf_free(&b);
+	return j;
+}
+
+static void
+S_entity_page(struct site *s, struct md_parser *p, const struct entity *e, struct mu_buf *b)
+{
+	const char *href = s->href[S_docno(s, e->doc)];
+	const char *title = S_entity_title(s, e);
+	char *root = S_rootof(href), *body;
+	size_t blen;
+	json_t *ctx = S_ctx(s, href, title, "entity", e->id, e->kind->name);
+	json_t *facts = json_array(), *refs = json_array(), *x;
+	const struct ynode *fm = e->fm;
+
+	json_object_set_new(ctx, "entity", json_pack("{s:s, s:s, s:s, s:o, s:s, s:i}", "id", e->id,
+	    "kind", e->kind->name, "kind_title", e->kind->name, "title", S_jstr(title),
+	    "path", e->doc->path, "line", e->id_node != NULL ? e->id_node->line : 1));
+	/* facts: the schema's fields in its order, then the project's others */
+	for (size_t i = 0; i < e->kind->n; i++) {
+		const struct fielddef *f = e->kind->fields[i];
+		const struct ynode *v = entity_get(e, f->name);
+		if (v != NULL && !S_skip_fact(f->name))
+			S_fact(s, e, f->name, v, facts);
+	}
+	for (size_t i = 0; fm != NULL && i + 1 < fm->n; i += 2) {
+		const char *k = fm->kids[i]->str;
+		if (kind_field(e->kind, k) == NULL && !S_skip_fact(k))
+			S_fact(s, e, k, fm->kids[i + 1], facts);
+	}
+	json_object_set_new(ctx, "facts", facts);
+	body = S_render_body(s, p, e->doc, root, NULL, &blen);
+	json_object_set_new(ctx, "body", json_stringn(body, blen));
+	s->search[S_docno(s, e->doc)] = json_pack("{s:o, s:s, s:s, s:s, s:o}", "title",
+	    S_jstr(title), "kind", e->kind->name, "id", e->id, "href", href, "text",
+	    S_excerpt(body, blen));
+	free(body);
+	/* referred to by: one line per referring entity and field */
+	for (size_t i = 0; i < e->in.n; i++) {
+		const struct ref *r = e->in.v[i];
+		const struct entity *from = r->from->entity;
+		if (from == NULL)
+			continue;
+		json_array_append_new(refs, json_pack("{s:o, s:s, s:s}", "link", S_elink(s, from),
+		    "kind", from->kind->name, "field", r->field != NULL ? r->field->name : "text"));
+	}
+	json_object_set_new(ctx, "referrers", refs);
+	if (strcmp(e->kind->name, "risk") == 0 && (x = S_risk(s, e)) != NULL)
+		json_object_set_new(ctx, "risk", x);
+	if (strcmp(e->kind->name, "objective") == 0 && (x = S_chart(e)) != NULL)
+		json_object_set_new(ctx, "chart", x);
+	if (e->cat >= 0) {
+		const struct catalog_control *c = &s->sch->cat.v[e->cat];
+		json_object_set_new(ctx, "control", json_pack("{s:s, s:s, s:s}", "catalog_id", c->id,
+		    "catalog_title", c->title, "theme", c->theme));
+	}
+	S_page(s, T_ENTITY, ctx, href, b);
+	json_decref(ctx);
+	free(root);
+}
+
+static void
+S_plain_page(struct site *s, struct md_parser *p, const struct doc *d, struct mu_buf *b)
+{
+	const char *href = s->href[S_docno(s, d)];
+	const char *title = d->title != NULL ? d->title : d->path;
+	char *root = S_rootof(href), *body;
+	size_t blen;
+	json_t *ctx = S_ctx(s, href, title, "page", NULL, NULL);
+
+	body = S_render_body(s, p, d, root, NULL, &blen);
+	json_object_set_new(ctx, "title", S_jstr(title));
+	json_object_set_new(ctx, "path", json_string(d->path));
+	json_object_set_new(ctx, "body", json_stringn(body, blen));
+	s->search[S_docno(s, d)] = json_pack("{s:o, s:s, s:s, s:s, s:o}", "title", S_jstr(title),
+	    "kind", "page", "id", "", "href", href, "text", S_excerpt(body, blen));
+	free(body);
+	S_page(s, T_PAGE, ctx, href, b);
+	json_decref(ctx);
+	free(root);
+}
+
+static void *
+S_worker(void *arg)
+{
+	struct site *s = arg;
+	struct md_parser *p = md_new();
+	struct mu_buf b = {NULL, 0, 0};
+
+	for (;;) {
+		size_t i = __atomic_fetch_add(&s->next, 1, __ATOMIC_RELAXED);
+		const struct doc *d;
+		if (i >= s->m->ndocs || s->failed)
+			break;
+		d = &s->m->docs[i];
+		if (s->href[i] == NULL)
+			continue;
+		if (d->entity != NULL)
+			S_entity_page(s, p, d->entity, &b);
+		else
+			S_plain_page(s, p, d, &b);
+	}
+	mu_buf_free(&b);
+	md_free(p);
+	return NULL;
+}
+
+/* ---- the pages of the whole model ------------------------------------------ */
+
+/* The entities of kind k referring to x (a control entity, or catalogue
+ * control cat), each once, as links. */
+static void
+S_referrers_into(const struct site *s, const struct refvec *in, const char *k1, const char *k2,
+    json_t *out, struct hash *seen)
+{
+	for (size_t i = 0; in != NULL && i < in->n; i++) {
+		const struct entity *from = in->v[i]->from->entity;
+		if (from == NULL || from->kind == NULL)
+			continue;
+		if (strcmp(from->kind->name, k1) != 0 && (k2 == NULL || strcmp(from->kind->name, k2) != 0))
+			continue;
+		if (hash_get(seen, from->id) != NULL)
+			continue;
+		hash_put(seen, from->id, (void *)from);
+		json_array_append_new(out, S_elink(s, from));
+	}
+}
+
+static json_t *
+S_referrers(const struct site *s, const struct entity *e, int cat, const char *k1, const char *k2)
+{
+	json_t *out = json_array();
+	struct hash seen;
+
+	hash_init(&seen, 0);
+	if (e != NULL)
+		S_referrers_into(s, &e->in, k1, k2, out, &seen);
+	if (cat >= 0)
+		S_referrers_into(s, &s->m->cat_in[cat], k1, k2, out, &seen);
+	hash_free(&seen);
+	return out;
+}
+
+/* The ids of a list of links joined with "; ", for a CSV cell (to free). */
+static char *
+S_ids(json_t *links)
+{
+	struct mu_buf b = {NULL, 0, 0};
+	size_t i;
+	json_t *l;
+
+	json_array_foreach(links, i, l) {
+		const char *id = json_string_value(json_object_get(l, "id"));
+		if (i > 0)
+			mu_buf_put(&b, "; ", 2);
+		if (id != NULL)
+			mu_buf_put(&b, id, strlen(id));
+	}
+	return b.s != NULL ? b.s : xstrdup("");
+}
+
+/* One CSV cell: quoted when it must be, and never read as a formula. */
+static void
+S_csv_cell(struct mu_buf *b, const char *v, int last)
+{
+	int quote = strpbrk(v, ",\"\r\n") != NULL;
+	int formula = v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@';
+
+	if (quote)
+		mu_buf_put(b, "\"", 1);
+	if (formula)
+		mu_buf_put(b, "'", 1);
+	for (const char *p = v; *p != '\0';) {
+		size_t n = strcspn(p, "\"");
+		mu_buf_put(b, p, n);
+		p += n;
+		if (*p == '"') {
+			mu_buf_put(b, "\"\"", 2);
+			p++;
+		}
+	}
+	if (quote)
+		mu_buf_put(b, "\"", 1);
+	mu_buf_put(b, last ? "\r\n" : ",", last ? 2 : 1);
+}
+
+static void
+S_csv_row(struct mu_buf *b, const char *const *cells, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		S_csv_cell(b, cells[i] != NULL ? cells[i] : "", i + 1 == n);
+}
+
+static const char *
+S_jget(json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+
+	return v != NULL ? v : "";
+}
+
+/* One SoA row for catalogue control cat (or -1) decided by e (or NULL). */
+static json_t *
+S_soa_row(struct site *s, int cat, const struct entity *e)
+{
+	const struct catalog_control *c = cat >= 0 ? &s->sch->cat.v[cat] : NULL;
+	int hidden = e != NULL && S_excluded(s, e);
+	json_t *row = json_object();
+	const char *title = c != NULL ? c->title : NULL;
+	int applicable;
+
+	json_object_set_new(row, "id", json_string(c != NULL ? c->id : e->id));
+	json_object_set_new(row, "theme", S_jstr(c != NULL ? c->theme : "own"));
+	if (e != NULL && !hidden) {
+		json_object_set_new(row, "link", S_elink(s, e));
+		if (S_title(e) != NULL)
+			title = S_title(e);
+	}
+	json_object_set_new(row, "title", S_jstr(hidden && c == NULL ? "" : title));
+	json_object_set_new(row, "missing", json_boolean(e == NULL));
+	if (e != NULL && !hidden) {
+		const struct ynode *a = entity_get(e, "applicable");
+		json_object_set_new(row, "applicable", json_string(a != NULL && yvalue_bool(a,
+		    &applicable) == 0 ? (applicable ? "yes" : "no") : ""));
+		json_object_set_new(row, "justification", S_jstr(S_str(e, "justification")));
+		json_object_set_new(row, "implementation", S_jstr(S_str(e, "implementation")));
+		json_object_set_new(row, "owner", S_jstr(S_str(e, "owner")));
+	} else {
+		json_object_set_new(row, "applicable", json_string(""));
+		json_object_set_new(row, "justification", json_string(""));
+		json_object_set_new(row, "implementation", json_string(""));
+		json_object_set_new(row, "owner", json_string(""));
+	}
+	json_object_set_new(row, "risks", S_referrers(s, hidden ? NULL : e, cat, "risk", NULL));
+	json_object_set_new(row, "policies", S_referrers(s, hidden ? NULL : e, cat, "policy",
+	    "procedure"));
+	json_object_set_new(row, "objectives", S_referrers(s, hidden ? NULL : e, cat, "objective",
+	    NULL));
+	return row;
+}
+
+static void
+S_soa_csv(struct mu_buf *csv, json_t *row, const char *theme)
+{
+	char *r = S_ids(json_object_get(row, "risks")), *p = S_ids(json_object_get(row, "policies")),
+	     *o = S_ids(json_object_get(row, "objectives"));
+	const char *cells[] = {S_jget(row, "id"), theme, S_jget(row, "title"),
+	    S_jget(row, "applicable"), S_jget(row, "justification"), S_jget(row, "implementation"),
+	    S_jget(row, "owner"), r, p, o};
+
+	S_csv_row(csv, cells, 10);
+	free(r), free(p), free(o);
+}
+
+static int
+S_byid(const void *a, const void *b)
+{
+	return strcmp((*(const struct entity *const *)a)->id, (*(const struct entity *const *)b)->id);
+}
+
+/* Entities of kind name, sorted by id (a fresh array to free). */
+static const struct entity **
+S_of_kind(const struct site *s, const char *name, int own_controls, size_t *n)
+{
+	const struct entity **v = xmalloc((s->m->n + 1) * sizeof(*v));
+
+	*n = 0;
+	for (size_t i = 0; i < s->m->n; i++) {
+		const struct entity *e = s->m->entities[i];
+		if (e->kind == NULL || strcmp(e->kind->name, name) != 0)
+			continue;
+		if (own_controls && e->cat >= 0)
+			continue;
+		v[(*n)++] = e;
+	}
+	qsort(v, *n, sizeof(*v), S_byid);
+	return v;
+}
+
+static void
+S_soa(struct site *s, struct mu_buf *b)
+{
+	static const char *const head[] = {"control", "theme", "title", "applicable",
+	    "justification", "implementation", "owner", "risks", "policies", "objectives"};
+	json_t *ctx = S_ctx(s, "soa.html", "Statement of Applicability", "soa", NULL, NULL);
+	json_t *themes = json_array(), *theme = NULL, *own = json_array(), *row;
+	const char *cur = NULL;
+	struct mu_buf csv = {NULL, 0, 0};
+	const struct entity **v;
+	size_t n, i;
+	char asof[11];
+
+	S_csv_row(&csv, head, 10);
+	for (size_t c = 0; c < s->sch->cat.n; c++) {
+		const struct catalog_control *cc = &s->sch->cat.v[c];
+		row = S_soa_row(s, (int)c, s->m->cat_decision[c]);
+		if (cur == NULL || strcmp(cur, cc->theme) != 0) {
+			cur = cc->theme;
+			char *t = xasprintf("%c%s controls", cur[0] >= 'a' && cur[0] <= 'z' ?
+			    cur[0] - 'a' + 'A' : cur[0], cur[0] ? cur + 1 : "");
+			theme = json_pack("{s:s, s:s, s:[]}", "name", cur, "title", t, "controls");
+			free(t);
+			json_array_append_new(themes, theme);
+		}
+		json_array_append(json_object_get(theme, "controls"), row);
+		S_soa_csv(&csv, row, cc->theme);
+		json_decref(row);
+	}
+	v = S_of_kind(s, "control", 1, &n);
+	for (i = 0; i < n; i++) {
+		row = S_soa_row(s, -1, v[i]);
+		json_array_append(own, row);
+		S_soa_csv(&csv, row, "own");
+		json_decref(row);
+	}
+	free(v);
+	json_object_set_new(ctx, "themes", themes);
+	json_object_set_new(ctx, "own", own);
+	json_object_set_new(ctx, "catalog_title", S_jstr(s->sch->cat.title));
+	date_format(s->r->as_of, asof);
+	json_object_set_new(ctx, "as_of", json_string(asof));
+	S_page(s, T_SOA, ctx, "soa.html", b);
+	json_decref(ctx);
+	if (output_write(&s->out, "soa.csv", csv.s != NULL ? csv.s : "", csv.len) != 0)
+		s->failed = 1;
+	mu_buf_free(&csv);
+}
+
+/* What the matrix shows of one control: the policies and objectives that
+ * refer to it, worked out once however many risks name it. */
+struct ctlinfo {
+	json_t *pol, *obj;            /* links */
+	char *pol_ids, *obj_ids;      /* for the CSV */
+	struct ctlinfo *next;         /* all of them, to free */
+};
+
+struct memo {
+	struct hash by_id;
+	struct ctlinfo *all;
+};
+
+enum { MATRIX_SHOWN = 8 };        /* links in one HTML cell; the rest are counted */
+
+static struct ctlinfo *
+S_ctlinfo(struct site *s, struct memo *memo, const struct entity *ce, int cat)
+{
+	const char *key = ce != NULL ? ce->id : s->sch->cat.v[cat].id;
+	struct ctlinfo *ci = hash_get(&memo->by_id, key);
+
+	if (ci == NULL) {
+		ci = xcalloc(1, sizeof(*ci));
+		ci->pol = S_referrers(s, ce, cat, "policy", "procedure");
+		ci->obj = S_referrers(s, ce, cat, "objective", NULL);
+		ci->pol_ids = S_ids(ci->pol);
+		ci->obj_ids = S_ids(ci->obj);
+		hash_put(&memo->by_id, key, ci);
+		ci->next = memo->all;
+		memo->all = ci;
+	}
+	return ci;
+}
+
+/* At most MATRIX_SHOWN links of v (new references), and how many more. */
+static void
+S_shown(json_t *row, const char *name, json_t *v)
+{
+	json_t *shown = json_array();
+	size_t n = json_array_size(v);
+	char more[64];
+
+	for (size_t i = 0; i < n && i < MATRIX_SHOWN; i++)
+		json_array_append(shown, json_array_get(v, i));
+	json_object_set_new(row, name, shown);
+	snprintf(more, sizeof(more), "%s_more", name);
+	json_object_set_new(row, more, json_integer(n > MATRIX_SHOWN ? (json_int_t)(n - MATRIX_SHOWN) : 0));
+}
+
+/* One row: a risk and one control it names (r), or the risk alone. */
+static void
+S_matrix_row(struct site *s, struct memo *memo, const struct entity *risk, const struct ref *r,
+    int first, int span, json_t *rows, struct mu_buf *csv)
+{
+	int hidden = S_excluded(s, risk);
+	long l, i, rl, ri;
+	char inh[32] = "", res[32] = "", *rids, *objids;
+	json_t *row = json_object(), *robj = json_array(), *objs;
+	const struct entity *ce = r != NULL ? r->to : NULL;
+	int cat = r != NULL ? (ce != NULL ? ce->cat : r->cat) : -1;
+	const char *ctitle = "", *risk_title = hidden ? "" : S_entity_title(s, risk);
+	const char *treatment = hidden ? "" : S_str(risk, "treatment");
+	struct ctlinfo *ci = r != NULL ? S_ctlinfo(s, memo, ce, cat) : NULL;
+	struct hash seen;
+
+	if (!hidden && S_int(risk, "likelihood", &l) && S_int(risk, "impact", &i))
+		snprintf(inh, sizeof(inh), "%ld", l * i);
+	if (!hidden && S_int(risk, "residual_likelihood", &rl) && S_int(risk, "residual_impact", &ri))
+		snprintf(res, sizeof(res), "%ld", rl * ri);
+	if (r != NULL) {
+		if (ce != NULL && !S_excluded(s, ce))
+			ctitle = S_entity_title(s, ce);
+		else if (cat >= 0)
+			ctitle = s->sch->cat.v[cat].title;
+	}
+	/* objectives: the control's, then those that name the risk itself */
+	hash_init(&seen, 0);
+	objs = json_array();
+	if (ci != NULL) {
+		size_t k;
+		json_t *x;
+		json_array_foreach(ci->obj, k, x) {
+			hash_put(&seen, json_string_value(json_object_get(x, "id")), x);
+			json_array_append(objs, x);
+		}
+	}
+	S_referrers_into(s, &risk->in, "objective", NULL, robj, &seen);
+	hash_free(&seen);
+	json_array_extend(objs, robj);
+	rids = S_ids(robj);
+	if (ci == NULL || ci->obj_ids[0] == '\0')
+		objids = xstrdup(rids);
+	else
+		objids = rids[0] ? xasprintf("%s; %s", ci->obj_ids, rids) : xstrdup(ci->obj_ids);
+	json_decref(robj);
+
+	json_object_set_new(row, "risk", S_elink(s, risk));
+	json_object_set_new(row, "risk_title", S_jstr(risk_title));
+	json_object_set_new(row, "inherent", json_string(inh));
+	json_object_set_new(row, "residual", json_string(res));
+	json_object_set_new(row, "treatment", S_jstr(treatment));
+	json_object_set_new(row, "first", json_boolean(first));
+	json_object_set_new(row, "span", json_integer(span));
+	json_object_set_new(row, "gap_control", json_boolean(r == NULL));
+	if (r != NULL)
+		json_object_set_new(row, "control", S_reflink(s, r));
+	json_object_set_new(row, "control_title", S_jstr(ctitle));
+	json_object_set_new(row, "gap_policy", json_boolean(ci != NULL &&
+	    json_array_size(ci->pol) == 0));
+	S_shown(row, "policies", ci != NULL ? ci->pol : NULL);
+	S_shown(row, "objectives", objs);
+	json_decref(objs);
+	{
+		const char *cells[] = {risk->id, risk_title, inh, res, treatment != NULL ? treatment : "",
+		    r != NULL ? r->id : "", ctitle, ci != NULL ? ci->pol_ids : "", objids};
+		S_csv_row(csv, cells, 9);
+	}
+	free(rids);
+	free(objids);
+	json_array_append_new(rows, row);
+}
+
+static void
+S_matrix(struct site *s, struct mu_buf *b)
+{
+	static const char *const head[] = {"risk", "risk_title", "inherent", "residual", "treatment",
+	    "control", "control_title", "policies", "objectives"};
+	json_t *ctx = S_ctx(s, "matrix.html", "Traceability matrix", "matrix", NULL, NULL);
+	json_t *rows = json_array();
+	struct mu_buf csv = {NULL, 0, 0};
+	size_t n;
+	const struct entity **v = S_of_kind(s, "risk", 0, &n);
+	const struct fielddef *cf = schemas_kind(s->sch, "risk") != NULL ?
+	    kind_field(schemas_kind(s->sch, "risk"), "controls") : NULL;
+	struct memo memo = {{0}, NULL};
+
+	hash_init(&memo.by_id, 0);
+	S_csv_row(&csv, head, 9);
+	for (size_t i = 0; i < n; i++) {
+		const struct doc *d = v[i]->doc;
+		int span = 0, first = 1;
+		for (size_t k = 0; k < d->nrefs; k++)
+			span += d->refs[k].field == cf && cf != NULL;
+		for (size_t k = 0; k < d->nrefs; k++) {
+			if (d->refs[k].field != cf || cf == NULL)
+				continue;
+			S_matrix_row(s, &memo, v[i], &d->refs[k], first, span, rows, &csv);
+			first = 0;
+		}
+		if (span == 0)
+			S_matrix_row(s, &memo, v[i], NULL, 1, 1, rows, &csv);
+	}
+	free(v);
+	while (memo.all != NULL) {
+		struct ctlinfo *ci = memo.all;
+		memo.all = ci->next;
+		json_decref(ci->pol), json_decref(ci->obj);
+		free(ci->pol_ids), free(ci->obj_ids), free(ci);
+	}
+	hash_free(&memo.by_id);
+	json_object_set_new(ctx, "rows", rows);
+	S_page(s, T_MATRIX, ctx, "matrix.html", b);
+	json_decref(ctx);
+	if (output_write(&s->out, "matrix.csv", csv.s != NULL ? csv.s : "", csv.len) != 0)
+		s->failed = 1;
+	mu_buf_free(&csv);
+}
+
+/* A heat map: likelihood up, impact across, the count of risks per cell. */
+static json_t *
+S_heatmap(const struct site *s, const struct entity **v, size_t n, int residual)
+{
+	long scale = s->cfg->risk_scale < 1 ? 1 : s->cfg->risk_scale > 10 ? 10 : s->cfg->risk_scale;
+	enum { C = 44, M = 40 };
+	int count[11][11] = {{0}};
+	struct mu_buf b = {NULL, 0, 0};
+	long w = M + scale * C + 8, h = scale * C + M + 8;
+	json_t *j;
+
+	for (size_t i = 0; i < n; i++) {
+		long l, im;
+		if (S_excluded(s, v[i]))
+			continue;
+		if (!S_int(v[i], residual ? "residual_likelihood" : "likelihood", &l) ||
+		    !S_int(v[i], residual ? "residual_impact" : "impact", &im))
+			continue;
+		if (l >= 1 && l <= scale && im >= 1 && im <= scale)
+			count[l][im]++;
+	}
+	S_bprintf(&b, "<svg class=\"heat\" viewBox=\"0 0 %ld %ld\" role=\"img\" aria-label=\"%s\" "
+	    "xmlns=\"http://www.w3.org/2000/svg\">", w, h,
+	    residual ? "risks by residual likelihood and impact" : "risks by likelihood and impact");
+	for (long l = scale; l >= 1; l--) {
+		for (long im = 1; im <= scale; im++) {
+			long x = M + (im - 1) * C, y = (scale - l) * C;
+			S_bprintf(&b, "<rect class=\"cell %s\" x=\"%ld\" y=\"%ld\" width=\"%d\" height=\"%d\">"
+			    "<title>likelihood %ld, impact %ld: score %ld, %d risk%s</title></rect>",
+			    S_level(s, l * im), x, y, C - 2, C - 2, l, im, l * im, count[l][im],
+			    count[l][im] == 1 ? "" : "s");
+			if (count[l][im] > 0)
+				S_bprintf(&b, "<text class=\"count\" x=\"%ld\" y=\"%ld\" text-anchor=\"middle\">"
+				    "%d</text>", x + C / 2 - 1, y + C / 2 + 4, count[l][im]);
+		}
+		S_bprintf(&b, "<text class=\"tick\" x=\"%d\" y=\"%ld\" text-anchor=\"end\">%ld</text>",
+		    M - 6, (scale - l) * C + C / 2 + 4, l);
+	}
+	for (long im = 1; im <= scale; im++)
+		S_bprintf(&b, "<text class=\"tick\" x=\"%ld\" y=\"%ld\" text-anchor=\"middle\">%ld</text>",
+		    M + (im - 1) * C + C / 2 - 1, scale * C + 16, im);
+	S_bprintf(&b, "<text class=\"label\" x=\"%ld\" y=\"%ld\" text-anchor=\"middle\">impact</text>",
+	    M + scale * C / 2, scale * C + 34);
+	S_bprintf(&b, "<text class=\"label\" x=\"12\" y=\"%ld\" text-anchor=\"middle\" "
+	    "transform=\"rotate(-90 12 %ld)\">likelihood</text>", scale * C / 2, scale * C / 2);
+	mu_buf_put(&b, "</svg>", 6);
+	j = json_stringn(b.s, b.len);
+	mu_buf_free(&b);
+	return j;
+}
+
+static void
+S_risks(struct site *s, struct mu_buf *b)
+{
+	json_t *ctx = S_ctx(s, "risks.html", "Risk register", "risks", NULL, "risk");
+	json_t *rows = json_array();
+	size_t n;
+	const struct entity **v = S_of_kind(s, "risk", 0, &n);
+	const struct fielddef *cf = schemas_kind(s->sch, "risk") != NULL ?
+	    kind_field(schemas_kind(s->sch, "risk"), "controls") : NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct entity *e = v[i];
+		json_t *row = json_object(), *risk;
+		if (S_excluded(s, e)) {
+			json_object_set_new(row, "link", S_elink(s, e));
+			json_array_append_new(rows, row);
+			continue;
+		}
+		json_object_set_new(row, "link", S_elink(s, e));
+		json_object_set_new(row, "title", S_jstr(S_entity_title(s, e)));
+		json_object_set_new(row, "owner", S_jstr(S_str(e, "owner")));
+		json_object_set_new(row, "treatment", S_jstr(S_str(e, "treatment")));
+		if ((risk = S_risk(s, e)) != NULL)
+			json_object_update(row, risk), json_decref(risk);
+		{
+			long rl, ri;
+			if (S_int(e, "residual_likelihood", &rl) && S_int(e, "residual_impact", &ri)) {
+				json_object_set_new(row, "residual_likelihood", json_integer(rl));
+				json_object_set_new(row, "residual_impact", json_integer(ri));
+			}
+		}
+		json_object_set_new(row, "controls", cf != NULL ? S_ref_links(s, e, cf) : json_array());
+		json_array_append_new(rows, row);
+	}
+	json_object_set_new(ctx, "rows", rows);
+	json_object_set_new(ctx, "scale", json_integer(s->cfg->risk_scale));
+	json_object_set_new(ctx, "appetite", json_integer(s->cfg->risk_appetite));
+	json_object_set_new(ctx, "heat_before", S_heatmap(s, v, n, 0));
+	json_object_set_new(ctx, "heat_after", S_heatmap(s, v, n, 1));
+	free(v);
+	S_page(s, T_RISKS, ctx, "risks.html", b);
+	json_decref(ctx);
+}
+
+static void
+S_lists(struct site *s, struct mu_buf *b)
+{
+	for (size_t i = 0; i < s->nkinds; i++) {
+		const struct kindinfo *k = &s->kinds[i];
+		json_t *ctx, *rows;
+		size_t n;
+		const struct entity **v;
+		if (strcmp(k->k->name, "risk") == 0)
+			continue; /* the risk register is its list */
+		ctx = S_ctx(s, k->href, k->k->plural, "list", NULL, k->k->name);
+		rows = json_array();
+		v = S_of_kind(s, k->k->name, 0, &n);
+		for (size_t j = 0; j < n; j++)
+			json_array_append_new(rows, json_pack("{s:o, s:o, s:o, s:o}", "link",
+			    S_elink(s, v[j]), "title", S_jstr(S_excluded(s, v[j]) ? "" :
+			    S_entity_title(s, v[j])), "owner", S_jstr(S_excluded(s, v[j]) ? NULL :
+			    S_str(v[j], "owner")), "status", S_jstr(S_excluded(s, v[j]) ? NULL :
+			    S_str(v[j], "status"))));
+		free(v);
+		json_object_set_new(ctx, "kind", json_pack("{s:s, s:o}", "name", k->k->name, "title",
+		    S_jstr(k->k->plural)));
+		json_object_set_new(ctx, "rows", rows);
+		S_page(s, T_LIST, ctx, k->href, b);
+		json_decref(ctx);
+	}
+}
+
+/* The first published entity whose clauses hold clause. */
+static const struct entity *
+S_clause(const struct site *s, const char *clause)
+{
+	for (size_t i = 0; i < s->m->n; i++) {
+		const struct entity *e = s->m->entities[i];
+		const struct ynode *c = entity_get(e, "clauses");
+		if (c == NULL || S_excluded(s, e))
+			continue;
+		if (c->type == YNODE_SCALAR && strcmp(c->str, clause) == 0)
+			return e;
+		for (size_t k = 0; c->type == YNODE_SEQ && k < c->n; k++)
+			if (c->kids[k]->type == YNODE_SCALAR && strcmp(c->kids[k]->str, clause) == 0)
+				return e;
+	}
+	return NULL;
+}
+
+static void
+S_index(struct site *s, struct md_parser *p, struct mu_buf *b)
+{
+	json_t *ctx = S_ctx(s, "index.html", "Home", "index", NULL, NULL);
+	const char *part[2][2] = {{"scope", "4.3"}, {"policy", "5.2"}};
+	long soa[8] = {0}; /* decided applicable excluded implemented partial planned not */
+	long before[3] = {0}, after[3] = {0}, untreated = 0, nrisks = 0;
+	json_t *overdue = json_array(), *objectives = json_array(), *kinds = json_array();
+
+	for (int i = 0; i < 2; i++) {
+		const struct entity *e = S_clause(s, part[i][1]);
+		size_t blen;
+		char *body;
+		if (e == NULL)
+			continue;
+		body = S_render_body(s, p, e->doc, "", part[i][0], &blen);
+		json_object_set_new(ctx, part[i][0], json_pack("{s:o, s:s%}", "link", S_elink(s, e),
+		    "body", body, blen));
+		free(body);
+	}
+	for (size_t c = 0; c < s->sch->cat.n; c++) {
+		const struct entity *e = s->m->cat_decision[c];
+		int app;
+		const char *impl;
+		if (e == NULL)
+			continue;
+		soa[0]++;
+		if (yvalue_bool(entity_get(e, "applicable"), &app) != 0)
+			continue;
+		soa[app ? 1 : 2]++;
+		if (!app || (impl = S_str(e, "implementation")) == NULL)
+			continue;
+		soa[strcmp(impl, "implemented") == 0 ? 3 : strcmp(impl, "partial") == 0 ? 4 :
+		    strcmp(impl, "planned") == 0 ? 5 : 6]++;
+	}
+	json_object_set_new(ctx, "soa", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	    "total", (json_int_t)s->sch->cat.n, "decided", (json_int_t)soa[0], "applicable",
+	    (json_int_t)soa[1], "excluded", (json_int_t)soa[2], "missing",
+	    (json_int_t)(s->sch->cat.n - (size_t)soa[0]), "implemented", (json_int_t)soa[3],
+	    "partial", (json_int_t)soa[4], "planned", (json_int_t)soa[5], "not_implemented",
+	    (json_int_t)soa[6], "percent_implemented", (json_int_t)(soa[1] ? soa[3] * 100 / soa[1] : 0)));
+	for (size_t i = 0; i < s->m->n; i++) {
+		const struct entity *e = s->m->entities[i];
+		long l, im;
+		date_t due;
+		if (e->kind == NULL || S_excluded(s, e))
+			continue;
+		if (strcmp(e->kind->name, "risk") == 0 && S_int(e, "likelihood", &l) &&
+		    S_int(e, "impact", &im)) {
+			const char *lv = S_level(s, l * im), *t = S_str(e, "treatment");
+			size_t ncontrols = 0;
+			nrisks++;
+			before[lv[0] == 'h' ? 0 : lv[0] == 'm' ? 1 : 2]++;
+			if (S_int(e, "residual_likelihood", &l) && S_int(e, "residual_impact", &im))
+				lv = S_level(s, l * im);
+			after[lv[0] == 'h' ? 0 : lv[0] == 'm' ? 1 : 2]++;
+			for (size_t k = 0; k < e->doc->nrefs; k++)
+				ncontrols += e->doc->refs[k].field != NULL &&
+				    strcmp(e->doc->refs[k].field->name, "controls") == 0;
+			if (ncontrols == 0 && (t == NULL || strcmp(t, "accept") != 0))
+				untreated++;
+		}
+		if (review_due(s->cfg, e, &due) && due < s->r->as_of) {
+			char buf[11];
+			date_format(due, buf);
+			json_array_append_new(overdue, json_pack("{s:o, s:s}", "link", S_elink(s, e),
+			    "due", buf));
+		}
+		if (strcmp(e->kind->name, "objective") == 0) {
+			const struct ynode *ms = entity_get(e, "measurements"), *last = NULL;
+			if (ms != NULL && ms->type == YNODE_SEQ && ms->n > 0)
+				last = ynode_get(ms->kids[ms->n - 1], "value");
+			json_array_append_new(objectives, json_pack("{s:o, s:o, s:o, s:o}", "link",
+			    S_elink(s, e), "status", S_jstr(S_str(e, "status")), "target",
+			    S_jstr(S_str(e, "target")), "latest", S_jstr(last != NULL &&
+			    last->type == YNODE_SCALAR ? last->str : NULL)));
+		}
+	}
+	json_object_set_new(ctx, "risks", json_pack("{s:I, s:{s:I, s:I, s:I}, s:{s:I, s:I, s:I}, s:I}",
+	    "total", (json_int_t)nrisks, "before", "high", (json_int_t)before[0], "medium",
+	    (json_int_t)before[1], "low", (json_int_t)before[2], "after", "high",
+	    (json_int_t)after[0], "medium", (json_int_t)after[1], "low", (json_int_t)after[2],
+	    "untreated", (json_int_t)untreated));
+	for (size_t i = 0; i < s->nkinds; i++)
+		json_array_append_new(kinds, json_pack("{s:o, s:I, s:s}", "title",
+		    S_jstr(s->kinds[i].k->plural), "count", (json_int_t)s->kinds[i].count, "href",
+		    s->kinds[i].href));
+	json_object_set_new(ctx, "overdue", overdue);
+	json_object_set_new(ctx, "objectives", objectives);
+	json_object_set_new(ctx, "kinds", kinds);
+	S_page(s, T_INDEX, ctx, "index.html", b);
+	json_decref(ctx);
+}
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+static json_t *
+S_jvalue(const struct ynode *n, const struct fielddef *f)
+{
+	json_t *j;
+	long l;
+	double d;
+	int b;
+
+	if (n == NULL || ynode_is_null(n))
+		return json_null();
+	switch (n->type) {
+	case YNODE_SCALAR:
+		if (f != NULL && f->type == FT_INTEGER && yvalue_int(n, &l) == 0)
+			return json_integer(l);
+		if (f != NULL && f->type == FT_NUMBER && yvalue_number(n, &d) == 0)
+			return json_real(d);
+		if (f != NULL && f->type == FT_BOOLEAN && yvalue_bool(n, &b) == 0)
+			return json_boolean(b);
+		return S_jstr(n->str);
+	case YNODE_SEQ:
+		j = json_array();
+		for (size_t i = 0; i < n->n; i++)
+			json_array_append_new(j, S_jvalue(n->kids[i], NULL));
+		return j;
+	default:
+		j = json_object();
+		for (size_t i = 0; i + 1 < n->n; i += 2)
+			json_object_set_new(j, n->kids[i]->str, S_jvalue(n->kids[i + 1], NULL));
+		return j;
+	}
+}
+
+static int
+S_dump(struct site *s, const char *path, json_t *j, const char *prefix, const char *suffix)
+{
+	char *text = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	char *all;
+	int rc;
+
+	if (text == NULL)
+		return s->failed = 1, -1;
+	all = xasprintf("%s%s%s\n", prefix, text, suffix);
+	rc = output_write(&s->out, path, all, strlen(all));
+	free(all);
+	free(text);
+	if (rc != 0)
+		s->failed = 1;
+	return rc;
+}
+
+static void
+S_model_json(struct site *s)
+{
+	char asof[11];
+	json_t *root, *ents = json_array(), *pages = json_array(), *diags = json_array();
+
+	date_format(s->r->as_of, asof);
+	for (size_t i = 0; i < s->m->n; i++) {
+		const struct entity *e = s->m->entities[i];
+		const struct ynode *fm = e->fm;
+		json_t *j, *fields, *refs, *in;
+		if (S_excluded(s, e)) {
+			json_array_append_new(ents, json_pack("{s:s, s:s, s:b}", "id", e->id, "kind",
+			    e->kind->name, "published", 0));
+			continue;
+		}
+		fields = json_object();
+		for (size_t k = 0; fm != NULL && k + 1 < fm->n; k += 2)
+			json_object_set_new(fields, fm->kids[k]->str, S_jvalue(fm->kids[k + 1],
+			    kind_field(e->kind, fm->kids[k]->str)));
+		refs = json_array();
+		for (size_t k = 0; k < e->doc->nrefs; k++) {
+			const struct ref *r = &e->doc->refs[k];
+			json_array_append_new(refs, json_pack("{s:s, s:o, s:i, s:i}", "id",
+			    r->to != NULL ? r->to->id : r->id, "field", r->field != NULL ?
+			    json_string(r->field->name) : json_null(), "line", r->line, "column", r->col));
+		}
+		in = json_array();
+		for (size_t k = 0; k < e->in.n; k++) {
+			const struct ref *r = e->in.v[k];
+			if (r->from->entity == NULL)
+				continue;
+			json_array_append_new(in, json_pack("{s:s, s:o}", "id", r->from->entity->id,
+			    "field", r->field != NULL ? json_string(r->field->name) : json_null()));
+		}
+		j = json_pack("{s:s, s:s, s:o, s:s, s:i, s:b, s:s, s:o, s:o, s:o}", "id", e->id, "kind",
+		    e->kind->name, "title", S_jstr(S_entity_title(s, e)), "file", e->doc->path, "line",
+		    e->id_node != NULL ? e->id_node->line : 1, "published", 1, "href",
+		    s->href[S_docno(s, e->doc)], "fields", fields, "references", refs, "referred_by", in);
+		json_array_append_new(ents, j);
+	}
+	for (size_t i = 0; i < s->m->ndocs; i++) {
+		const struct doc *d = &s->m->docs[i];
+		if (d->entity == NULL)
+			json_array_append_new(pages, json_pack("{s:s, s:o, s:s}", "file", d->path, "title",
+			    d->title != NULL ? json_string(d->title) : json_null(), "href", s->href[i]));
+	}
+	for (size_t i = 0; i < s->r->diags.n; i++) {
+		const struct diag *d = &s->r->diags.v[i];
+		const struct rule *ru = &s->r->rules.v[d->rule];
+		if (ru->sev == SEV_OFF)
+			continue;
+		json_array_append_new(diags, json_pack("{s:s, s:i, s:i, s:s, s:s, s:s}", "file", d->file,
+		    "line", d->line, "column", d->col, "severity", severity_name(ru->sev), "rule",
+		    ru->name, "message", d->msg));
+	}
+	root = json_pack("{s:s, s:o, s:o, s:s, s:s, s:{s:i, s:i}, s:o, s:o, s:o}", "generator",
+	    "ismsc " ISMSC_VERSION, "name", S_jstr(s->cfg->name), "organization",
+	    S_jstr(s->cfg->organization), "as_of", asof, "catalog", s->sch->cat.name, "risk",
+	    "scale", (int)s->cfg->risk_scale, "appetite", (int)s->cfg->risk_appetite, "entities",
+	    ents, "pages", pages, "diagnostics", diags);
+	S_dump(s, "isms.json", root, "", "");
+	json_decref(root);
+}
+
+static void
+S_search_index(struct site *s)
+{
+	json_t *all = json_array();
+	char *text, *js;
+
+	for (size_t i = 0; i < s->m->ndocs; i++)
+		if (s->search[i] != NULL)
+			json_array_append(all, s->search[i]);
+	text = json_dumps(all, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(all);
+	if (text == NULL) {
+		s->failed = 1;
+		return;
+	}
+	js = xasprintf("window.ISMSC_SEARCH = %s;\n", text);
+	if (output_write(&s->out, "search-index.json", text, strlen(text)) != 0 ||
+	    output_write(&s->out, "assets/search-index.js", js, strlen(js)) != 0)
+		s->failed = 1;
+	free(js);
+	free(text);
+}
+
+/* The compiler's assets (CSS, JS), the project's own over them. */
+static void
+S_assets(struct site *s)
+{
+	for (int i = 1; i >= 0; i--) {
+		struct source src;
+		struct diags d;
+		char *dir;
+		if (s->tdirs[i] == NULL)
+			continue;
+		dir = xasprintf("%s/assets", s->tdirs[i]);
+		diags_init(&d);
+		if (source_open_dir(&src, dir, NULL, &d) == 0) {
+			for (size_t k = 0; k < src.n; k++) {
+				char *from = xasprintf("%s/%s", dir, src.paths[k]);
+				char *to = xasprintf("assets/%s", src.paths[k]);
+				if (output_copy(&s->out, to, from) != 0)
+					s->failed = 1;
+				free(from);
+				free(to);
+			}
+			source_close(&src);
+		}
+		diags_free(&d);
+		free(dir);
+	}
+}
+
+static int
+S_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Files of the tree that bodies link to, copied once each. */
+static void
+S_copies(struct site *s)
+{
+	if (s->ncopies > 1)
+		qsort(s->copies, s->ncopies, sizeof(*s->copies), S_strcmp);
+	for (size_t i = 0; i < s->ncopies; i++) {
+		char *data, *to;
+		size_t len;
+		if (i > 0 && strcmp(s->copies[i], s->copies[i - 1]) == 0)
+			continue;
+		if (source_read(&s->r->src, s->copies[i], &data, &len, FILE_LIMIT) != SOURCE_OK)
+			continue;
+		to = xasprintf("assets/files/%s", s->copies[i]);
+		if (output_write(&s->out, to, data, len) != 0)
+			s->failed = 1;
+		free(to);
+		free(data);
+	}
+}
+
+/* ---- the build --------------------------------------------------------------- */
+
+/* Pages: <kind>/<id>.html, pages/<path>.html; NULL for what publish: hides. */
+static void
+S_hrefs(struct site *s)
+{
+	s->href = xcalloc(s->m->ndocs + 1, sizeof(*s->href));
+	s->search = xcalloc(s->m->ndocs + 1, sizeof(*s->search));
+	for (size_t i = 0; i < s->m->ndocs; i++) {
+		const struct doc *d = &s->m->docs[i];
+		const struct entity *e = d->entity;
+		if (e != NULL) {
+			if (!config_excluded(s->cfg, e->fm))
+				s->href[i] = xasprintf("%s/%s.html", e->kind->name, e->id);
+		} else {
+			size_t n = strlen(d->path);
+			if (n > 3 && strcmp(d->path + n - 3, ".md") == 0)
+				n -= 3;
+			s->href[i] = xasprintf("pages/%.*s.html", (int)n, d->path);
+		}
+	}
+	s->kinds = xcalloc(s->sch->n + 1, sizeof(*s->kinds));
+	for (size_t k = 0; k < s->sch->n; k++) {
+		const struct kinddef *kd = s->sch->kinds[k];
+		size_t count = 0;
+		for (size_t i = 0; i < s->m->n; i++)
+			count += s->m->entities[i]->kind == kd;
+		if (count == 0)
+			continue;
+		s->kinds[s->nkinds].k = kd;
+		s->kinds[s->nkinds].count = count;
+		if (strcmp(kd->name, "risk") == 0)
+			s->kinds[s->nkinds].href = xstrdup("risks.html");
+		else
+			s->kinds[s->nkinds].href = xasprintf("%s/index.html", kd->name);
+		s->nkinds++;
+	}
+}
+
+int
+site_precheck(const struct site_options *so, const char *src)
+{
+	struct output o;
+	int rc = output_check(&o, so->out, src);
+
+	if (rc != 0)
+		fprintf(stderr, "ismsc: %s\n", o.err);
+	output_free(&o);
+	return rc != 0 ? 2 : 0;
+}
+
+static void
+S_free(struct site *s)
+{
+	for (int i = 0; i < T__N; i++)
+		mu_free(s->t[i]);
+	for (size_t i = 0; s->href != NULL && i < s->m->ndocs; i++) {
+		free(s->href[i]);
+		json_decref(s->search[i]);
+	}
+	free(s->href);
+	free(s->search);
+	for (size_t i = 0; i < s->nkinds; i++)
+		free((char *)s->kinds[i].href);
+	free(s->kinds);
+	for (size_t i = 0; i < s->ncopies; i++)
+		free(s->copies[i]);
+	free(s->copies);
+	json_decref(s->base);
+	output_free(&s->out);
+	pthread_mutex_destroy(&s->lock);
+}
+
+static void
+S_docbook(struct site *s)
+{
+	char *path = xasprintf("%s/isms.xml", s->out.tmp);
+	struct docbook_input in = {s->m, s->sch, s->cfg, s->r->as_of, NULL};
+
+	if (docbook_write(&in, path) != 0) {
+		snprintf(s->out.err, sizeof(s->out.err), "cannot write isms.xml: %s", strerror(errno));
+		s->failed = 1;
+	}
+	free(path);
+}
+
+int
+site_build(struct run *r, const struct site_options *so)
+{
+	struct site s;
+	char asof[11], *tdir;
+	pthread_t th[4];
+	int nth, rc = 2;
+
+	memset(&s, 0, sizeof(s));
+	s.r = r;
+	s.m = &r->model;
+	s.cfg = &r->cfg;
+	s.sch = &r->sch;
+	pthread_mutex_init(&s.lock, NULL);
+	if (output_check(&s.out, so->out, r->opt->src) != 0) {
+		fprintf(stderr, "ismsc: %s\n", s.out.err);
+		S_free(&s);
+		return 2;
+	}
+	tdir = xasprintf("%s/templates", r->datadir);
+	s.tdirs[0] = so->templates;
+	s.tdirs[1] = tdir;
+	json_object_seed(1);
+	S_hrefs(&s);
+	if (output_open(&s.out) != 0) {
+		fprintf(stderr, "ismsc: %s\n", s.out.err);
+		goto done;
+	}
+	if (so->format == SITE_DOCBOOK) {
+		S_docbook(&s);
+		goto commit;
+	}
+	if (S_templates(&s) != 0)
+		goto done;
+	date_format(r->as_of, asof);
+	s.base = json_pack("{s:{s:o, s:o, s:s, s:s, s:o, s:s}}", "site", "name", S_jstr(r->cfg.name),
+	    "organization", S_jstr(r->cfg.organization), "as_of", asof, "catalog", s.sch->cat.name,
+	    "catalog_title", S_jstr(s.sch->cat.title), "generator", "ismsc " ISMSC_VERSION);
+	nth = run_threads(r->opt);
+	for (int i = 0; i < nth; i++)
+		if (pthread_create(&th[i], NULL, S_worker, &s) != 0)
+			nth = i;
+	if (nth == 0)
+		S_worker(&s);
+	for (int i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	{
+		struct md_parser *p = md_new();
+		struct mu_buf b = {NULL, 0, 0};
+		S_index(&s, p, &b);
+		S_lists(&s, &b);
+		S_soa(&s, &b);
+		S_matrix(&s, &b);
+		S_risks(&s, &b);
+		mu_buf_free(&b);
+		md_free(p);
+	}
+	S_model_json(&s);
+	S_search_index(&s);
+	S_assets(&s);
+	S_copies(&s);
+	S_docbook(&s);
+commit:
+	if (s.failed || s.out.failed) {
+		fprintf(stderr, "ismsc: %s; %s left as it was\n",
+		    s.out.err[0] ? s.out.err : "cannot write the site", so->out);
+		goto done;
+	}
+	if (output_commit(&s.out) != 0) {
+		fprintf(stderr, "ismsc: %s; %s left as it was\n", s.out.err, so->out);
+		goto done;
+	}
+	rc = 0;
+done:
+	S_free(&s);
+	free(tdir);
+	return rc;
+}
