@@ -40,25 +40,37 @@ S_parser(void)
 /* cmark-gfm keeps the table of special inline characters in globals, which
  * every parse switches its extensions' characters on in, and off again at
  * the end: two parses at once race on them, and a strikethrough or an
- * autolink comes and goes. So parses take turns; reading files, YAML,
- * rendering and everything else still run on all the threads. */
+ * autolink comes and goes. Parses for rendering therefore take turns. The
+ * check's parses (md_scan) need not: what they find, [[ID]] in text and
+ * relative links, is the same whether an autolink, a strikethrough or a
+ * pipe in a table cell was recognised or not (references are read from the
+ * text either way, and autolinks are absolute URLs, which are not checked).
+ * tests/build.sh builds one tree many times on four threads to hold this. */
 static pthread_mutex_t S_cmark_lock = PTHREAD_MUTEX_INITIALIZER;
 
-cmark_node *
-md_parse_tree(struct md_parser *p, const char *body, size_t len)
+static cmark_node *
+S_parse(struct md_parser *p, const char *body, size_t len, int lock)
 {
 	cmark_node *doc;
 
-	pthread_mutex_lock(&S_cmark_lock);
+	if (lock)
+		pthread_mutex_lock(&S_cmark_lock);
 	cmark_parser_feed(p->cp, body, len);
 	doc = cmark_parser_finish(p->cp);
-	pthread_mutex_unlock(&S_cmark_lock);
+	if (lock)
+		pthread_mutex_unlock(&S_cmark_lock);
 	if (doc == NULL) {
 		/* should not happen; start afresh for the next body */
 		cmark_parser_free(p->cp);
 		p->cp = S_parser();
 	}
 	return doc;
+}
+
+cmark_node *
+md_parse_tree(struct md_parser *p, const char *body, size_t len)
+{
+	return S_parse(p, body, len, 1);
 }
 
 struct md_parser *
@@ -279,7 +291,7 @@ md_scan(struct md_parser *p, const char *body, size_t len, int line0, struct are
 	cmark_iter *it;
 	cmark_event_type ev;
 
-	if ((doc = md_parse_tree(p, body, len)) == NULL)
+	if ((doc = S_parse(p, body, len, 0)) == NULL)
 		return;
 	it = cmark_iter_new(doc);
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
