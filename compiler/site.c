@@ -47,6 +47,7 @@ struct site {
 	json_t **search;              /* doc index -> its search entry, or NULL */
 	struct kindinfo *kinds;       /* kinds present, in schema order */
 	size_t nkinds;
+	json_t **navs;                /* kind index -> the nav of its pages; [nkinds]: plain pages */
 	char **copies;                /* files of the tree to copy (images, attachments) */
 	size_t ncopies, capcopies;
 	pthread_mutex_t lock;         /* copies, from the threads */
@@ -248,7 +249,8 @@ S_page(struct site *s, enum tpl t, json_t *ctx, const char *href, struct mu_buf 
 
 	b->len = 0;
 	if ((rc = mu_render(s->t[t], stack, 2, b)) == MU_OK) {
-		json_object_set_new(ctx, "content", json_stringn(b->s != NULL ? b->s : "", b->len));
+		json_object_set_new(ctx, "content", json_stringn_nocheck(b->s != NULL ? b->s : "",
+		    b->len));
 		b->len = 0;
 		rc = mu_render(s->t[T_LAYOUT], stack, 2, b);
 	}
@@ -262,18 +264,12 @@ S_page(struct site *s, enum tpl t, json_t *ctx, const char *href, struct mu_buf 
 		s->failed = 1;
 }
 
-/* The values every page has: root, page, nav. */
+/* The navigation of a page: current is the kind whose page it is, or NULL. */
 static json_t *
-S_ctx(const struct site *s, const char *href, const char *title, const char *kind,
-    const char *id, const char *current)
+S_nav(const struct site *s, const char *href, const char *current)
 {
-	json_t *ctx = json_object(), *nav = json_array();
-	char *root = S_rootof(href);
+	json_t *nav = json_array();
 
-	json_object_set_new(ctx, "root", json_string(root));
-	free(root);
-	json_object_set_new(ctx, "page", json_pack("{s:o, s:s, s:o}", "title", S_jstr(title),
-	    "kind", kind, "id", S_jstr(id)));
 	json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "title", "Home", "href",
 	    "index.html", "current", strcmp(href, "index.html") == 0));
 	for (size_t i = 0; i < s->nkinds; i++) {
@@ -286,7 +282,33 @@ S_ctx(const struct site *s, const char *href, const char *title, const char *kin
 	    "current", strcmp(href, "soa.html") == 0));
 	json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "title", "Matrix", "href",
 	    "matrix.html", "current", strcmp(href, "matrix.html") == 0));
-	json_object_set_new(ctx, "nav", nav);
+	return nav;
+}
+
+/* The values every page has: root, page, nav. Entity and plain pages share
+ * one navigation per kind, made before the threads start. */
+static json_t *
+S_ctx(const struct site *s, const char *href, const char *title, const char *kind,
+    const char *id, const char *current)
+{
+	json_t *ctx = json_object(), *nav = NULL; /* shared: jansson counts references atomically */
+	char *root = S_rootof(href);
+
+	json_object_set_new(ctx, "root", json_string(root));
+	free(root);
+	json_object_set_new(ctx, "page", json_pack("{s:o, s:s, s:o}", "title", S_jstr(title),
+	    "kind", kind, "id", S_jstr(id)));
+	if (strcmp(kind, "entity") == 0 || strcmp(kind, "page") == 0) {
+		for (size_t i = 0; current != NULL && i < s->nkinds; i++)
+			if (strcmp(s->kinds[i].k->name, current) == 0)
+				nav = s->navs[i];
+		if (current == NULL)
+			nav = s->navs[s->nkinds];
+	}
+	if (nav != NULL)
+		json_object_set(ctx, "nav", nav);
+	else
+		json_object_set_new(ctx, "nav", S_nav(s, href, current));
 	return ctx;
 }
 
@@ -696,7 +718,7 @@ S_entity_page(struct site *s, struct md_parser *p, const struct entity *e, struc
 	}
 	json_object_set_new(ctx, "facts", facts);
 	body = S_render_body(s, p, e->doc, root, NULL, &blen);
-	json_object_set_new(ctx, "body", json_stringn(body, blen));
+	json_object_set_new(ctx, "body", json_stringn_nocheck(body, blen));
 	s->search[S_docno(s, e->doc)] = json_pack("{s:o, s:s, s:s, s:s, s:o}", "title",
 	    S_jstr(title), "kind", e->kind->name, "id", e->id, "href", href, "text",
 	    S_excerpt(body, blen));
@@ -737,7 +759,7 @@ S_plain_page(struct site *s, struct md_parser *p, const struct doc *d, struct mu
 	body = S_render_body(s, p, d, root, NULL, &blen);
 	json_object_set_new(ctx, "title", S_jstr(title));
 	json_object_set_new(ctx, "path", json_string(d->path));
-	json_object_set_new(ctx, "body", json_stringn(body, blen));
+	json_object_set_new(ctx, "body", json_stringn_nocheck(body, blen));
 	s->search[S_docno(s, d)] = json_pack("{s:o, s:s, s:s, s:s, s:o}", "title", S_jstr(title),
 	    "kind", "page", "id", "", "href", href, "text", S_excerpt(body, blen));
 	free(body);
@@ -1467,20 +1489,29 @@ S_model_json(struct site *s)
 		for (size_t k = 0; fm != NULL && k + 1 < fm->n; k += 2)
 			json_object_set_new(fields, fm->kids[k]->str, S_jvalue(fm->kids[k + 1],
 			    kind_field(e->kind, fm->kids[k]->str)));
+		/* built by hand, not with json_pack: there are many */
 		refs = json_array();
 		for (size_t k = 0; k < e->doc->nrefs; k++) {
 			const struct ref *r = &e->doc->refs[k];
-			json_array_append_new(refs, json_pack("{s:s, s:o, s:i, s:i}", "id",
-			    r->to != NULL ? r->to->id : r->id, "field", r->field != NULL ?
-			    json_string(r->field->name) : json_null(), "line", r->line, "column", r->col));
+			json_t *o = json_object();
+			json_object_set_new_nocheck(o, "id", json_string(r->to != NULL ? r->to->id : r->id));
+			json_object_set_new_nocheck(o, "field", r->field != NULL ?
+			    json_string(r->field->name) : json_null());
+			json_object_set_new_nocheck(o, "line", json_integer(r->line));
+			json_object_set_new_nocheck(o, "column", json_integer(r->col));
+			json_array_append_new(refs, o);
 		}
 		in = json_array();
 		for (size_t k = 0; k < e->in.n; k++) {
 			const struct ref *r = e->in.v[k];
+			json_t *o;
 			if (r->from->entity == NULL)
 				continue;
-			json_array_append_new(in, json_pack("{s:s, s:o}", "id", r->from->entity->id,
-			    "field", r->field != NULL ? json_string(r->field->name) : json_null()));
+			o = json_object();
+			json_object_set_new_nocheck(o, "id", json_string(r->from->entity->id));
+			json_object_set_new_nocheck(o, "field", r->field != NULL ?
+			    json_string(r->field->name) : json_null());
+			json_array_append_new(in, o);
 		}
 		j = json_pack("{s:s, s:s, s:o, s:s, s:i, s:b, s:s, s:o, s:o, s:o}", "id", e->id, "kind",
 		    e->kind->name, "title", S_jstr(S_entity_title(s, e)), "file", e->doc->path, "line",
@@ -1654,6 +1685,9 @@ S_free(struct site *s)
 	free(s->search);
 	for (size_t i = 0; i < s->nkinds; i++)
 		free((char *)s->kinds[i].href);
+	for (size_t i = 0; s->navs != NULL && i <= s->nkinds; i++)
+		json_decref(s->navs[i]);
+	free(s->navs);
 	free(s->kinds);
 	for (size_t i = 0; i < s->ncopies; i++)
 		free(s->copies[i]);
@@ -1714,6 +1748,10 @@ site_build(struct run *r, const struct site_options *so)
 	s.base = json_pack("{s:{s:o, s:o, s:s, s:s, s:o, s:s}}", "site", "name", S_jstr(r->cfg.name),
 	    "organization", S_jstr(r->cfg.organization), "as_of", asof, "catalog", s.sch->cat.name,
 	    "catalog_title", S_jstr(s.sch->cat.title), "generator", "ismsc " ISMSC_VERSION);
+	s.navs = xcalloc(s.nkinds + 1, sizeof(*s.navs));
+	for (size_t i = 0; i < s.nkinds; i++)
+		s.navs[i] = S_nav(&s, "pages/x.html", s.kinds[i].k->name);
+	s.navs[s.nkinds] = S_nav(&s, "pages/x.html", NULL);
 	nth = run_threads(r->opt);
 	for (int i = 0; i < nth; i++)
 		if (pthread_create(&th[i], NULL, S_worker, &s) != 0)
