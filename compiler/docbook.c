@@ -40,7 +40,6 @@
 #include "check.h"
 #include "hash.h"
 #include "markdown.h"
-#include "text.h"
 #include "xalloc.h"
 
 #define DB_NS "http://docbook.org/ns/docbook"
@@ -152,8 +151,7 @@ struct book {
 struct conv {
 	struct book *B;
 	const struct doc *doc;
-	struct lines lines;       /* of the body, built on first need */
-	int indexed;
+	struct md_body *refs;     /* finds the body's [[ID]] as the model does */
 	int in_link;              /* inside a link: no link in it */
 };
 
@@ -734,81 +732,49 @@ S_inlines(struct conv *C, cmark_node *n, xmlNodePtr parent, int depth)
 		S_inline(C, n, parent, depth);
 }
 
-/* The byte offset of (line, byte column) of the body, clamped. */
-static size_t
-S_offset(struct conv *C, int line, int col)
-{
-	size_t ls, le, off;
+/* A text node, its [[ID]] and [[ID|text]] references made links; they are
+ * found by markdown.c, as the model finds them ("\\[[" is text, and so is
+ * a "[[" that entities made). */
+struct textrefs {
+	struct conv *C;
+	xmlNodePtr parent;
+	size_t pos;               /* the literal up to here is out */
+};
 
-	if (!C->indexed) {
-		lines_index(&C->lines, C->doc->body, C->doc->body_len);
-		C->indexed = 1;
-	}
-	if (line < 1)
-		line = 1;
-	if ((size_t)line > C->lines.n)
-		line = (int)C->lines.n;
-	ls = C->lines.start[line - 1];
-	le = (size_t)line < C->lines.n ? C->lines.start[line] : C->doc->body_len;
-	off = ls + (size_t)(col > 0 ? col - 1 : 0);
-	return off > le ? le : off;
+static void
+S_text_ref(void *ctx, const char *lit, const struct md_textref *r)
+{
+	struct textrefs *T = ctx;
+	struct book *B = T->C->B;
+	char *id = xstrndup(lit + r->off + r->id_off, r->id_len);
+
+	S_textn(B, T->parent, lit + T->pos, r->off - T->pos);
+	if (r->text_len > 0)
+		S_ref(B, T->parent, id, lit + r->off + r->text_off, r->text_len);
+	else
+		S_ref(B, T->parent, id, id, r->id_len);
+	free(id);
+	T->pos = r->off + r->len;
 }
 
-/* A text node, its [[ID]] and [[ID|text]] references made links. A
- * reference counts as markdown.c counts it for the model: found in the
- * literal, then in the source line, and not escaped there ("\[[" is text,
- * and so is a "[[" that entities made). */
 static void
 S_text_refs(struct conv *C, cmark_node *node, xmlNodePtr parent)
 {
-	struct book *B = C->B;
-	const char *lit = cmark_node_get_literal(node), *body = C->doc->body;
-	size_t n, from, node_start, line_end, pos = 0, misses = 0;
-	int line = cmark_node_get_start_line(node);
+	const char *lit = cmark_node_get_literal(node);
+	struct textrefs T = {C, parent, 0};
+	size_t n;
 
 	if (lit == NULL)
 		return;
 	n = strlen(lit);
 	if (C->in_link || strstr(lit, "[[") == NULL) {
-		S_textn(B, parent, lit, n);
+		S_textn(C->B, parent, lit, n);
 		return;
 	}
-	from = node_start = S_offset(C, line, cmark_node_get_start_column(node));
-	line_end = (size_t)line < C->lines.n && line >= 1 ? C->lines.start[line] : C->doc->body_len;
-	for (size_t i = 0; i + 1 < n && misses < 16; i++) {
-		size_t io, il, to, tl, k, at = (size_t)-1, bs;
-		if (lit[i] != '[' || lit[i + 1] != '[' ||
-		    (k = md_ref_at(lit + i, n - i, &io, &il, &to, &tl)) == 0)
-			continue;
-		for (size_t j = from > node_start + i ? from : node_start + i; j + 1 < line_end; j++) {
-			size_t jo, jl, jto, jtl;
-			if (body[j] == '[' && body[j + 1] == '[' &&
-			    md_ref_at(body + j, line_end - j, &jo, &jl, &jto, &jtl) != 0 && jl == il &&
-			    memcmp(body + j + jo, lit + i + io, il) == 0) {
-				at = j;
-				break;
-			}
-		}
-		if (at == (size_t)-1) {
-			misses++;
-			continue;
-		}
-		from = at + 2;
-		for (bs = 0; at > bs && body[at - bs - 1] == '\\'; bs++)
-			;
-		if (bs % 2 == 1)
-			continue;
-		char *id = xstrndup(lit + i + io, il);
-		S_textn(B, parent, lit + pos, i - pos);
-		if (tl > 0)
-			S_ref(B, parent, id, lit + i + to, tl);
-		else
-			S_ref(B, parent, id, id, il);
-		free(id);
-		pos = i + k;
-		i += k - 1;
-	}
-	S_textn(B, parent, lit + pos, n - pos);
+	if (C->refs == NULL)
+		C->refs = md_body_new(C->doc->body, C->doc->body_len);
+	md_text_refs(C->refs, node, S_text_ref, &T);
+	S_textn(C->B, parent, lit + T.pos, n - T.pos);
 }
 
 /* A link: to an entity's section or a plain page's appendix when it leads
@@ -1115,7 +1081,7 @@ S_block(struct conv *C, cmark_node *n, xmlNodePtr parent, int depth)
 static void
 S_body(struct book *B, const struct doc *doc, cmark_node *root, cmark_node *skip, xmlNodePtr sec)
 {
-	struct conv C = {B, doc, {NULL, 0}, 0, 0};
+	struct conv C = {B, doc, NULL, 0};
 	xmlNodePtr stack[8];
 	int level[8], k = 0;
 
@@ -1138,7 +1104,7 @@ S_body(struct book *B, const struct doc *doc, cmark_node *root, cmark_node *skip
 	}
 	while (k > 0)
 		S_need_block(B, stack[k--]);
-	lines_free(&C.lines);
+	md_body_free(C.refs);
 }
 
 /* ---- facts --------------------------------------------------------------- */
@@ -1824,9 +1790,9 @@ S_appendix(struct book *B, xmlNodePtr parent, const struct doc *doc, const char 
 		if (skip != NULL && strcmp(h1.s, doc->title) != 0)
 			skip = NULL;
 	} else if (skip != NULL) {
-		struct conv C = {B, doc, {NULL, 0}, 0, 0};
+		struct conv C = {B, doc, NULL, 0};
 		S_inlines(&C, cmark_node_first_child(skip), S_el(B, a, "title"), 1);
-		lines_free(&C.lines);
+		md_body_free(C.refs);
 	} else {
 		S_eltext(B, a, "title", doc->path);
 	}

@@ -40,7 +40,9 @@ S_parser(void)
 /* cmark-gfm keeps the table of special inline characters in globals, which
  * every parse switches its extensions' characters on in, and off again at
  * the end: two parses at once race on them, and a strikethrough or an
- * autolink comes and goes. Parses for rendering therefore take turns. The
+ * autolink comes and goes. The inline phase of parses for rendering
+ * (cmark_parser_finish) therefore takes turns; feeding lines, which parses
+ * blocks only, runs in parallel. The
  * check's parses (md_scan) need not: what they find, [[ID]] in text and
  * relative links, is the same whether an autolink, a strikethrough or a
  * pipe in a table cell was recognised or not (references are read from the
@@ -53,9 +55,9 @@ S_parse(struct md_parser *p, const char *body, size_t len, int lock)
 {
 	cmark_node *doc;
 
+	cmark_parser_feed(p->cp, body, len); /* blocks: no inline tables involved */
 	if (lock)
 		pthread_mutex_lock(&S_cmark_lock);
-	cmark_parser_feed(p->cp, body, len);
 	doc = cmark_parser_finish(p->cp);
 	if (lock)
 		pthread_mutex_unlock(&S_cmark_lock);
@@ -159,6 +161,8 @@ struct scan {
 	int indexed;
 	struct arena *a;
 	struct md_out *out;
+	size_t last_off;      /* the last position asked for, so that many */
+	int last_line, last_col; /* on one line cost one pass over it (0: none) */
 };
 
 static void
@@ -190,9 +194,26 @@ S_offset(struct scan *S, int line, int col)
 static void
 S_pos(struct scan *S, size_t off, int *line, int *col)
 {
+	size_t lo = 0, hi;
+
 	S_index(S);
-	lines_pos(&S->lines, S->body, off, line, col);
-	*line += S->line0;
+	/* the line: a binary search; the column: counted on from the last
+	 * position when it is on the same line, before this one */
+	for (hi = S->lines.n; hi - lo > 1;) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (S->lines.start[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (S->last_line == (int)lo + 1 && S->last_off <= off)
+		*col = S->last_col + (int)text_chars(S->body + S->last_off, off - S->last_off);
+	else
+		*col = (int)text_chars(S->body + S->lines.start[lo], off - S->lines.start[lo]) + 1;
+	S->last_off = off;
+	S->last_line = (int)lo + 1;
+	S->last_col = *col;
+	*line = (int)lo + 1 + S->line0;
 }
 
 /* References in one text node: each found in the literal, then located in
@@ -286,7 +307,7 @@ void
 md_scan(struct md_parser *p, const char *body, size_t len, int line0, struct arena *a,
     struct md_out *out)
 {
-	struct scan S = {body, len, line0, {NULL, 0}, 0, a, out};
+	struct scan S = {body, len, line0, {NULL, 0}, 0, a, out, 0, 0, 0};
 	cmark_node *doc;
 	cmark_iter *it;
 	cmark_event_type ev;
@@ -479,7 +500,7 @@ char *
 md_html(struct md_parser *p, const char *body, size_t len, const struct md_html *h,
     size_t *outlen)
 {
-	struct scan S = {body, len, 0, {NULL, 0}, 0, NULL, NULL};
+	struct scan S = {body, len, 0, {NULL, 0}, 0, NULL, NULL, 0, 0, 0};
 	struct render R = {NULL, 0, 0};
 	struct slugs L = {NULL, 0, 0, {0}};
 	cmark_node *doc;
@@ -541,4 +562,51 @@ cmark_llist *
 md_extensions(struct md_parser *p)
 {
 	return cmark_parser_get_syntax_extensions(p->cp);
+}
+
+/* ---- references in other renderers' trees --------------------------------- */
+
+struct md_body {
+	struct scan S;
+};
+
+struct md_body *
+md_body_new(const char *body, size_t len)
+{
+	struct md_body *b = xcalloc(1, sizeof(*b));
+
+	b->S.body = body;
+	b->S.len = len;
+	return b;
+}
+
+void
+md_body_free(struct md_body *b)
+{
+	if (b == NULL)
+		return;
+	lines_free(&b->S.lines);
+	free(b);
+}
+
+struct adapter {
+	md_ref_fn fn;
+	void *ctx;
+};
+
+static void
+S_adapt(struct scan *S, cmark_node *node, const char *lit, const struct found *f, void *ctx)
+{
+	struct adapter *A = ctx;
+
+	(void)S, (void)node;
+	A->fn(A->ctx, lit, &(struct md_textref){f->off, f->len, f->io, f->il, f->to, f->tl});
+}
+
+void
+md_text_refs(struct md_body *b, cmark_node *text, md_ref_fn fn, void *ctx)
+{
+	struct adapter A = {fn, ctx};
+
+	S_text(&b->S, text, S_adapt, &A);
 }

@@ -53,6 +53,23 @@ void md_out_free(struct md_out *out);
 size_t md_ref_at(const char *s, size_t n, size_t *id_off, size_t *id_len, size_t *text_off,
     size_t *text_len);
 
+/* The [[ID]] references of the text nodes of a tree parsed from one body,
+ * found as md_scan finds them (in the literal, then in the source line,
+ * and not escaped there), for renderers that walk the tree themselves. */
+struct md_body;
+struct md_body *md_body_new(const char *body, size_t len);
+void md_body_free(struct md_body *b);
+
+struct md_textref {
+	size_t off, len;              /* the reference in the node's literal */
+	size_t id_off, id_len;        /* its id, from the literal's start */
+	size_t text_off, text_len;    /* [[ID|text]]: the text; text_len 0 without */
+};
+typedef void (*md_ref_fn)(void *ctx, const char *lit, const struct md_textref *r);
+/* Call fn for each reference of text node `text` (a cmark_node * of a tree
+ * parsed from b's body), in order. */
+void md_text_refs(struct md_body *b, struct cmark_node *text, md_ref_fn fn, void *ctx);
+
 /* How md_html renders references and URLs. */
 struct md_html {
 	/* [[ID]]: set the link's href and title and return 1, or return 0 to

@@ -169,5 +169,18 @@ run unknown-option 2 '' --frobnicate
 rm -rf "$work/t"
 run missing-folder 2 ''
 
+# 15. 200,000 references on one line: each located without recounting the line
+# (that was quadratic: minutes). A plain page, so no entity rules fire; the
+# ids are unknown but one: the count of findings is what is checked.
+mktree
+printf -- '---\nid: P1\nkind: policy\ntitle: T\nowner: O\nstatus: draft\n---\n' > "$work/t/p.md"
+{ printf 'é '; for i in $(seq 2000); do printf '[[P1]] '; done; } > "$work/t/line.txt"
+{ for i in $(seq 100); do cat "$work/t/line.txt"; done; echo; } > "$work/t/refs.md"
+rm "$work/t/line.txt"
+run many-refs-one-line 0 ''
+if ! "$bin" check "$work/t" --diagnostics json 2>/dev/null | grep -q '"errors": 0'; then
+	echo "FAIL many-refs-one-line: not clean"; fail=$((fail + 1))
+fi
+
 echo "hostile ($bin): $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -82,6 +82,22 @@ test_refs_outside_code(void **state)
 	assert_int_equal(f->out.refs[2].col, 16);
 }
 
+/* Several references on one line, after non-ASCII text: character columns,
+ * counted on from the previous reference. */
+static void
+test_refs_one_line(void **state)
+{
+	struct fx *f = *state;
+
+	S_scan(f, "\xc3\xa9 [[A]] \xc3\xbc [[B]] *x* [[C]]\n[[D]]\n", 0);
+	assert_int_equal(f->out.nrefs, 4);
+	assert_int_equal(f->out.refs[0].col, 3);
+	assert_int_equal(f->out.refs[1].col, 11);
+	assert_int_equal(f->out.refs[2].col, 21);
+	assert_int_equal(f->out.refs[3].line, 2);
+	assert_int_equal(f->out.refs[3].col, 1);
+}
+
 static void
 test_refs_in_blocks(void **state)
 {
@@ -213,6 +229,7 @@ main(void)
 		cmocka_unit_test(test_ref_syntax),
 		cmocka_unit_test_setup_teardown(test_refs_outside_code, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_refs_in_blocks, S_setup, S_teardown),
+		cmocka_unit_test_setup_teardown(test_refs_one_line, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_entities_are_not_refs, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_links, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_parser_reuse, S_setup, S_teardown),
