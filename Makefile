@@ -43,11 +43,8 @@ DEB_PKGS := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm li
             libxml2-dev liblua5.4-dev libcmocka-dev libjansson-dev libgit2-dev mandoc git valgrind python3 \
             python3-jsonschema time libxml2-utils docbook5-xml jing xsltproc docbook-xsl-ns pandoc
 
-# Install the Debian packages that are missing (as root, with apt-get), or say which.
-deps:
-	@missing=""; for p in $(DEB_PKGS); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
+# Install the Debian packages in $$missing (as root, with apt-get), or say which.
+define INSTALL_MISSING
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing Debian packages:$$missing"; \
@@ -58,6 +55,13 @@ deps:
 	    echo "install them with: sudo apt-get install$$missing" >&2; exit 1; \
 	  fi; \
 	fi
+endef
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	$(INSTALL_MISSING)
 
 build/ismsc: build/main.o $(OBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
@@ -136,16 +140,7 @@ browser-debs:
 	dpkg-query -W -f='$${Status}' chromium 2>/dev/null | grep -q 'install ok installed' || missing=" chromium"; \
 	command -v node >/dev/null || missing="$$missing nodejs"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing Debian packages:$$missing"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null \
-	      || { echo "apt-get install failed:$$missing" >&2; exit 1; }; \
-	  else \
-	    echo "missing Debian packages:$$missing" >&2; \
-	    echo "install them with: sudo apt-get install$$missing" >&2; exit 1; \
-	  fi; \
-	fi
+	$(INSTALL_MISSING)
 
 # playwright-core, pinned by tests/browser/package-lock.json; it never downloads a browser.
 tests/browser/node_modules/.installed: tests/browser/package.json tests/browser/package-lock.json | browser-debs

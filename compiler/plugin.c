@@ -1093,17 +1093,6 @@ S_report(lua_State *L)
 	return 0;
 }
 
-static int
-S_rule_id_valid(const char *s)
-{
-	if (!(*s >= 'a' && *s <= 'z'))
-		return 0;
-	for (s++; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
-			return 0;
-	return 1;
-}
-
 /* Take the rule table at the top of the stack (from file). */
 static void
 S_take_rule(struct plugins *p, struct rules *t, const char *file, const char *source, int envref)
@@ -1141,7 +1130,7 @@ S_take_rule(struct plugins *p, struct rules *t, const char *file, const char *so
 		s = SEV_WARNING;
 	else if (sev != NULL && strcmp(sev, "error") != 0)
 		ok = 0;
-	if (id == NULL || !S_rule_id_valid(id)) {
+	if (id == NULL || !name_valid(id)) {
 		diag_add(p->d, R_PLUGIN, file, line, 1,
 		    "a rule needs an id like 'my-rule' ([a-z][a-z0-9-]*)");
 	} else if (!ok) {

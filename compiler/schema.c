@@ -79,8 +79,8 @@ id_valid(const char *id)
 	return 1;
 }
 
-static int
-S_kind_name_valid(const char *s)
+int
+name_valid(const char *s)
 {
 	if (!(*s >= 'a' && *s <= 'z'))
 		return 0;
@@ -287,7 +287,7 @@ S_fielddef(struct loadctx *L, const struct ynode *key, const struct ynode *spec)
 			S_err(L, t, "field 'max' must be an integer or risk.scale%s%s", "", "");
 	}
 	if ((t = ynode_get(spec, "kind")) != NULL) {
-		if (t->type != YNODE_SCALAR || !S_kind_name_valid(t->str))
+		if (t->type != YNODE_SCALAR || !name_valid(t->str))
 			S_err(L, t, "field 'kind' must name a kind%s%s", "", "");
 		else
 			f->kind = t->str;
@@ -342,7 +342,7 @@ schemas_load_kind(struct schemas *s, const char *file, const char *text, size_t 
 		S_err(&L, NULL, "missing required field 'kind'%s%s", "", "");
 		return -1;
 	}
-	if (kn->type != YNODE_SCALAR || !S_kind_name_valid(kn->str)) {
+	if (kn->type != YNODE_SCALAR || !name_valid(kn->str)) {
 		S_err(&L, kn, "invalid kind '%s'%s", kn->type == YNODE_SCALAR ? kn->str : "?", "");
 		return -1;
 	}
@@ -362,7 +362,7 @@ schemas_load_kind(struct schemas *s, const char *file, const char *text, size_t 
 	}
 	pl = ynode_get(root, "plural");
 	if (pl != NULL) {
-		if (pl->type != YNODE_SCALAR || !S_kind_name_valid(pl->str))
+		if (pl->type != YNODE_SCALAR || !name_valid(pl->str))
 			S_err(&L, pl, "field 'plural' must be a name like the kind's%s%s", "", "");
 		else if (k->plural == NULL || k->n == 0)
 			k->plural = pl->str;

@@ -101,6 +101,8 @@ int schema_validate(const struct schemas *s, const struct kinddef *k, const stru
 int yvalue_int(const struct ynode *n, long *out);
 int yvalue_number(const struct ynode *n, double *out);
 int yvalue_bool(const struct ynode *n, int *out);
+/* 1 if s matches [a-z][a-z0-9-]*: the names of kinds and of rules */
+int name_valid(const char *s);
 /* 1 if id matches [A-Za-z][A-Za-z0-9._-]* */
 int id_valid(const char *id);
 
