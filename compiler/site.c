@@ -63,6 +63,13 @@ struct kindinfo {
 
 /* ---- small helpers --------------------------------------------------------- */
 
+/* Mark the build failed; from any thread. */
+static void
+S_failed(struct site *s)
+{
+	__atomic_store_n(&s->failed, 1, __ATOMIC_RELAXED);
+}
+
 static size_t
 S_docno(const struct site *s, const struct doc *d)
 {
@@ -261,7 +268,7 @@ S_page(struct site *s, enum tpl t, json_t *ctx, const char *href, struct mu_buf 
 		return;
 	}
 	if (output_write(&s->out, href, b->s != NULL ? b->s : "", b->len) != 0)
-		s->failed = 1;
+		S_failed(s);
 }
 
 /* The navigation of a page: current is the kind whose page it is, or NULL. */
@@ -778,7 +785,7 @@ S_worker(void *arg)
 	for (;;) {
 		size_t i = __atomic_fetch_add(&s->next, 1, __ATOMIC_RELAXED);
 		const struct doc *d;
-		if (i >= s->m->ndocs || s->failed)
+		if (i >= s->m->ndocs || __atomic_load_n(&s->failed, __ATOMIC_RELAXED))
 			break;
 		d = &s->m->docs[i];
 		if (s->href[i] == NULL)
@@ -1010,7 +1017,7 @@ S_soa(struct site *s, struct mu_buf *b)
 	S_page(s, T_SOA, ctx, "soa.html", b);
 	json_decref(ctx);
 	if (output_write(&s->out, "soa.csv", csv.s != NULL ? csv.s : "", csv.len) != 0)
-		s->failed = 1;
+		S_failed(s);
 	mu_buf_free(&csv);
 }
 
@@ -1178,7 +1185,7 @@ S_matrix(struct site *s, struct mu_buf *b)
 	S_page(s, T_MATRIX, ctx, "matrix.html", b);
 	json_decref(ctx);
 	if (output_write(&s->out, "matrix.csv", csv.s != NULL ? csv.s : "", csv.len) != 0)
-		s->failed = 1;
+		S_failed(s);
 	mu_buf_free(&csv);
 }
 
@@ -1459,13 +1466,13 @@ S_dump(struct site *s, const char *path, json_t *j, const char *prefix, const ch
 	int rc;
 
 	if (text == NULL)
-		return s->failed = 1, -1;
+		return S_failed(s), -1;
 	all = xasprintf("%s%s%s\n", prefix, text, suffix);
 	rc = output_write(&s->out, path, all, strlen(all));
 	free(all);
 	free(text);
 	if (rc != 0)
-		s->failed = 1;
+		S_failed(s);
 	return rc;
 }
 
@@ -1555,13 +1562,13 @@ S_search_index(struct site *s)
 	text = json_dumps(all, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(all);
 	if (text == NULL) {
-		s->failed = 1;
+		S_failed(s);
 		return;
 	}
 	js = xasprintf("window.ISMSC_SEARCH = %s;\n", text);
 	if (output_write(&s->out, "search-index.json", text, strlen(text)) != 0 ||
 	    output_write(&s->out, "assets/search-index.js", js, strlen(js)) != 0)
-		s->failed = 1;
+		S_failed(s);
 	free(js);
 	free(text);
 }
@@ -1583,7 +1590,7 @@ S_assets(struct site *s)
 				char *from = xasprintf("%s/%s", dir, src.paths[k]);
 				char *to = xasprintf("assets/%s", src.paths[k]);
 				if (output_copy(&s->out, to, from) != 0)
-					s->failed = 1;
+					S_failed(s);
 				free(from);
 				free(to);
 			}
@@ -1615,7 +1622,7 @@ S_copies(struct site *s)
 			continue;
 		to = xasprintf("assets/files/%s", s->copies[i]);
 		if (output_write(&s->out, to, data, len) != 0)
-			s->failed = 1;
+			S_failed(s);
 		free(to);
 		free(data);
 	}
@@ -1705,7 +1712,7 @@ S_docbook(struct site *s)
 
 	if (docbook_write(&in, path) != 0) {
 		snprintf(s->out.err, sizeof(s->out.err), "cannot write isms.xml: %s", strerror(errno));
-		s->failed = 1;
+		S_failed(s);
 	}
 	free(path);
 }
@@ -1753,13 +1760,14 @@ site_build(struct run *r, const struct site_options *so)
 		s.navs[i] = S_nav(&s, "pages/x.html", s.kinds[i].k->name);
 	s.navs[s.nkinds] = S_nav(&s, "pages/x.html", NULL);
 	nth = run_threads(r->opt);
+	/* the entity and plain pages on the workers; meanwhile the pages of
+	 * the whole model here, which read what the workers read and write
+	 * other files */
 	for (int i = 0; i < nth; i++)
 		if (pthread_create(&th[i], NULL, S_worker, &s) != 0)
 			nth = i;
 	if (nth == 0)
 		S_worker(&s);
-	for (int i = 0; i < nth; i++)
-		pthread_join(th[i], NULL);
 	{
 		struct md_parser *p = md_new();
 		struct mu_buf b = {NULL, 0, 0};
@@ -1772,6 +1780,8 @@ site_build(struct run *r, const struct site_options *so)
 		md_free(p);
 	}
 	S_model_json(&s);
+	for (int i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
 	S_search_index(&s);
 	S_assets(&s);
 	S_copies(&s);
