@@ -1630,6 +1630,19 @@ S_copies(struct site *s)
 
 /* ---- the build --------------------------------------------------------------- */
 
+/* A kind's list: <kind>/index.html, or index-1.html, ... when an entity of
+ * the kind has that id (ids are unique ignoring case, and so are pages). */
+static char *
+S_list_href(const struct site *s, const struct kinddef *kd)
+{
+	char name[32] = "index";
+	const struct entity *e;
+
+	for (unsigned k = 1; (e = hash_get(&s->m->by_id, name)) != NULL && e->kind == kd; k++)
+		snprintf(name, sizeof(name), "index-%u", k);
+	return xasprintf("%s/%s.html", kd->name, name);
+}
+
 /* Pages: <kind>/<id>.html, pages/<path>.html; NULL for what publish: hides. */
 static void
 S_hrefs(struct site *s)
@@ -1662,7 +1675,7 @@ S_hrefs(struct site *s)
 		if (strcmp(kd->name, "risk") == 0)
 			s->kinds[s->nkinds].href = xstrdup("risks.html");
 		else
-			s->kinds[s->nkinds].href = xasprintf("%s/index.html", kd->name);
+			s->kinds[s->nkinds].href = S_list_href(s, kd);
 		s->nkinds++;
 	}
 }

@@ -136,6 +136,14 @@ build "$here/build/kinds/src" -o "$work/dbonly" --format docbook; rc=$?
 if [ $rc = 0 ] && [ "$(cd "$work/dbonly" && find . -type f | sort | tr '\n' ' ')" = "./.ismsc-output ./isms.xml " ]; then ok
 else no "--format docbook: status $rc, $(cd "$work/dbonly" 2>/dev/null && find . -type f | head -5 | tr '\n' ' ')"; fi
 
+# 9b. An entity whose id is "index" (or "Index-1") keeps its page; the list of its kind moves.
+cp -r "$here/build/kinds/src" "$work/idx"
+printf -- '---\nid: index\nkind: asset\ntitle: Index asset\nowner: O\ntype: information\n---\n' > "$work/idx/ia.md"
+printf -- '---\nid: Index-1\nkind: asset\ntitle: Index one\nowner: O\ntype: information\n---\n' > "$work/idx/ib.md"
+if build "$work/idx" -o "$work/idxout" && grep -q 'Index asset' "$work/idxout/asset/index.html" &&
+   grep -q 'Index one' "$work/idxout/asset/Index-1.html" && grep -q 'Customer database' "$work/idxout/asset/index-2.html" &&
+   $tool links "$work/idxout" 2>/dev/null; then ok; else no "an entity called index and the list of its kind"; fi
+
 # 10. The files of SPEC §7 are all there.
 for f in index.html soa.html soa.csv matrix.html matrix.csv risks.html isms.xml isms.json search-index.json \
          assets/search-index.js assets/style.css assets/search.js policy/POL-1.html pages/README.html \
