@@ -45,6 +45,7 @@ struct site {
 	json_t *base;                 /* {site: {...}}: the bottom of every context stack */
 	char **href;                  /* doc index -> its page, relative to the root, or NULL */
 	json_t **search;              /* doc index -> its search entry, or NULL */
+	char **file;                  /* doc index -> its page's file (href, not encoded) */
 	struct kindinfo *kinds;       /* kinds present, in schema order */
 	size_t nkinds;
 	json_t **navs;                /* kind index -> the nav of its pages; [nkinds]: plain pages */
@@ -62,6 +63,28 @@ struct kindinfo {
 };
 
 /* ---- small helpers --------------------------------------------------------- */
+
+/* A path of the tree as a URL path: bytes other than letters, digits and
+ * "/._-~" percent-encoded (a plain page may be called "a #1.md"). */
+static char *
+S_urlenc(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = xmalloc(strlen(path) * 3 + 1), *o = out;
+
+	for (const unsigned char *p = (const unsigned char *)path; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("/._-~", *p) != NULL) {
+			*o++ = (char)*p;
+		} else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
 
 /* Mark the build failed; from any thread. */
 static void
@@ -394,7 +417,11 @@ S_body_url(void *ctx, const char *url, int image)
 		if (strcmp(B->s->r->src.dirs[i], path) == 0)
 			return ""; /* a folder has no page */
 	S_copy_later(B->s, path);
-	snprintf(B->buf, sizeof(B->buf), "%sassets/files/%s", B->root, path);
+	{
+		char *enc = S_urlenc(path);
+		snprintf(B->buf, sizeof(B->buf), "%sassets/files/%s", B->root, enc);
+		free(enc);
+	}
 	return B->buf;
 }
 
@@ -770,7 +797,7 @@ S_plain_page(struct site *s, struct md_parser *p, const struct doc *d, struct mu
 	s->search[S_docno(s, d)] = json_pack("{s:o, s:s, s:s, s:s, s:o}", "title", S_jstr(title),
 	    "kind", "page", "id", "", "href", href, "text", S_excerpt(body, blen));
 	free(body);
-	S_page(s, T_PAGE, ctx, href, b);
+	S_page(s, T_PAGE, ctx, s->file[S_docno(s, d)], b);
 	json_decref(ctx);
 	free(root);
 }
@@ -1649,6 +1676,7 @@ S_hrefs(struct site *s)
 {
 	s->href = xcalloc(s->m->ndocs + 1, sizeof(*s->href));
 	s->search = xcalloc(s->m->ndocs + 1, sizeof(*s->search));
+	s->file = xcalloc(s->m->ndocs + 1, sizeof(*s->file));
 	for (size_t i = 0; i < s->m->ndocs; i++) {
 		const struct doc *d = &s->m->docs[i];
 		const struct entity *e = d->entity;
@@ -1659,7 +1687,8 @@ S_hrefs(struct site *s)
 			size_t n = strlen(d->path);
 			if (n > 3 && strcmp(d->path + n - 3, ".md") == 0)
 				n -= 3;
-			s->href[i] = xasprintf("pages/%.*s.html", (int)n, d->path);
+			s->file[i] = xasprintf("pages/%.*s.html", (int)n, d->path);
+			s->href[i] = S_urlenc(s->file[i]);
 		}
 	}
 	s->kinds = xcalloc(s->sch->n + 1, sizeof(*s->kinds));
@@ -1699,9 +1728,11 @@ S_free(struct site *s)
 		mu_free(s->t[i]);
 	for (size_t i = 0; s->href != NULL && i < s->m->ndocs; i++) {
 		free(s->href[i]);
+		free(s->file[i]);
 		json_decref(s->search[i]);
 	}
 	free(s->href);
+	free(s->file);
 	free(s->search);
 	for (size_t i = 0; i < s->nkinds; i++)
 		free((char *)s->kinds[i].href);

@@ -144,6 +144,16 @@ if build "$work/idx" -o "$work/idxout" && grep -q 'Index asset' "$work/idxout/as
    grep -q 'Index one' "$work/idxout/asset/Index-1.html" && grep -q 'Customer database' "$work/idxout/asset/index-2.html" &&
    $tool links "$work/idxout" 2>/dev/null; then ok; else no "an entity called index and the list of its kind"; fi
 
+# 9c. Plain pages and files whose names need escaping in a URL ("#", "%", spaces, non-ASCII).
+cp -r "$here/build/kinds/src" "$work/names"
+mkdir -p "$work/names/odd dir"
+printf '# Odd\n\nSee [the other](%s) and ![pic](%s).\n' '%C3%9Cber%20plan.md#odd' 'odd%20dir/a%20%231.png' > "$work/names/a #1 %.md"
+printf '# Über\n\n## Odd\n\nBack to [odd](a%%20%%231%%20%%25.md#odd).\n' > "$work/names/Über plan.md"
+printf 'png' > "$work/names/odd dir/a #1.png"
+if build "$work/names" -o "$work/namesout" && [ -f "$work/namesout/pages/a #1 %.html" ] &&
+   [ -f "$work/namesout/assets/files/odd dir/a #1.png" ] && $tool links "$work/namesout" 2>/dev/null; then ok
+else no "pages and files with names that need escaping"; cat "$work/stderr"; $tool links "$work/namesout" | head -5; fi
+
 # 10. The files of SPEC §7 are all there.
 for f in index.html soa.html soa.csv matrix.html matrix.csv risks.html isms.xml isms.json search-index.json \
          assets/search-index.js assets/style.css assets/search.js policy/POL-1.html pages/README.html \
