@@ -154,6 +154,21 @@ if build "$work/names" -o "$work/namesout" && [ -f "$work/namesout/pages/a #1 %.
    [ -f "$work/namesout/assets/files/odd dir/a #1.png" ] && $tool links "$work/namesout" 2>/dev/null; then ok
 else no "pages and files with names that need escaping"; cat "$work/stderr"; $tool links "$work/namesout" | head -5; fi
 
+# 9d. A project's templates override the compiler's, file by file: --templates, or
+# templates: in isms.yaml (the option wins); a broken template is status 2, nothing written.
+cp -r "$here/build/kinds/src" "$work/tpl"
+mkdir -p "$work/tpl/theme" "$work/alt"
+printf '<main class="mine">{{page.title}} by {{site.organization}}: {{{body}}}</main>\n' > "$work/tpl/theme/page.mustache"
+printf 'templates: theme\n' >> "$work/tpl/isms.yaml"
+printf '<main class="alt">{{title}}</main>\n' > "$work/alt/page.mustache"
+if build "$work/tpl" -o "$work/tplout" && grep -q '<main class="mine">About this tree by Kinds Ltd: <p>' "$work/tplout/pages/README.html" &&
+   grep -q 'class="site-nav"' "$work/tplout/pages/README.html" && grep -q '<main' "$work/tplout/policy/POL-1.html" &&
+   build "$work/tpl" -o "$work/tplout2" --templates "$work/alt" && grep -q '<main class="alt">About this tree</main>' "$work/tplout2/pages/README.html"
+then ok; else no "templates: and --templates"; fi
+printf '{{#unclosed}}\n' > "$work/alt/page.mustache"
+build "$work/tpl" -o "$work/tplout3" --templates "$work/alt"; rc=$?
+if [ $rc = 2 ] && [ ! -e "$work/tplout3" ] && grep -q 'page.mustache' "$work/stderr"; then ok; else no "a broken template: status $rc"; fi
+
 # 10. The files of SPEC §7 are all there.
 for f in index.html soa.html soa.csv matrix.html matrix.csv risks.html isms.xml isms.json search-index.json \
          assets/search-index.js assets/style.css assets/search.js policy/POL-1.html pages/README.html \
