@@ -643,6 +643,7 @@ struct render {
 	size_t n, cap;
 	size_t start;             /* out->len when the render began */
 	unsigned long steps;
+	unsigned long max_steps;  /* MU_MAX_STEPS, and more for more data */
 	int depth;                /* sections and partials entered */
 	int partials;             /* partials entered */
 	int status;               /* enum mu_status */
@@ -813,7 +814,7 @@ S_section(struct render *r, const struct mu_op *op, const struct indent *ind)
 	if (json_is_array(v)) {
 		n = json_array_size(v);
 		for (i = 0; i < n && r->status == MU_OK; i++) {
-			if (++r->steps > MU_MAX_STEPS) {
+			if (++r->steps > r->max_steps) {
 				r->status = MU_ESTEPS;
 				return;
 			}
@@ -868,7 +869,7 @@ S_block(struct render *r, const struct mu_block *b, const struct indent *ind)
 
 	for (i = 0; i < b->n && r->status == MU_OK; i++) {
 		op = &b->v[i];
-		if (++r->steps > MU_MAX_STEPS) {
+		if (++r->steps > r->max_steps) {
 			r->status = MU_ESTEPS;
 			return;
 		}
@@ -895,6 +896,25 @@ S_block(struct render *r, const struct mu_block *b, const struct indent *ind)
 	}
 }
 
+/* The values in v (arrays and objects counted with what they hold, to a
+ * depth of 64): a large page's data earns its template more steps. */
+static unsigned long
+S_values(const json_t *v, int depth)
+{
+	unsigned long n = 1;
+	size_t i;
+	const char *k;
+	json_t *x;
+
+	if (depth > 64)
+		return n;
+	if (json_is_array(v))
+		json_array_foreach((json_t *)v, i, x) n += S_values(x, depth + 1);
+	else if (json_is_object(v))
+		json_object_foreach((json_t *)v, k, x) n += S_values(x, depth + 1);
+	return n;
+}
+
 int
 mu_render(const struct mu_template *t, json_t *const *stack, size_t nstack, struct mu_buf *out)
 {
@@ -902,6 +922,10 @@ mu_render(const struct mu_template *t, json_t *const *stack, size_t nstack, stru
 	size_t i;
 
 	memset(&r, 0, sizeof(r));
+	r.max_steps = MU_MAX_STEPS;
+	for (i = 0; i < nstack; i++)
+		if (stack[i] != NULL)
+			r.max_steps += MU_STEPS_PER_VALUE * S_values(stack[i], 0);
 	r.t = t;
 	r.out = out;
 	r.start = out->len;
@@ -928,7 +952,7 @@ mu_strerror(int status)
 	case MU_EDEPTH:
 		return "sections and partials nested too deeply; limit is " S_STR(MU_MAX_DEPTH);
 	case MU_ESTEPS:
-		return "template runs too many steps; limit is 20000000";
+		return "template runs too many steps; limit is 20000000 and " S_STR(MU_STEPS_PER_VALUE) " per value of its data";
 	case MU_ESIZE:
 		return "template output too large; limit is 256 MiB";
 	default:

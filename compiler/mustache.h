@@ -23,7 +23,8 @@
 #define MU_MAX_PARTIALS      1000       /* distinct partial names in a template */
 #define MU_MAX_PARTIAL_DEPTH 64         /* partials inside partials, while rendering */
 #define MU_MAX_DEPTH         512        /* sections and partials inside each other, while rendering */
-#define MU_MAX_STEPS         20000000ul /* ops run by one mu_render */
+#define MU_MAX_STEPS         20000000ul /* ops run by one mu_render, ... */
+#define MU_STEPS_PER_VALUE   256        /* ... and this many more per value of its data */
 #define MU_MAX_OUTPUT        ((size_t)256 << 20) /* bytes added by one mu_render: 256 MiB */
 
 /* What mu_render returns. */

@@ -285,7 +285,8 @@ test_recursion(void **state)
 	    9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20));
 	out = S_render("{{>p}}", data, p, &status, err, sizeof(err));
 	assert_int_equal(status, MU_ESTEPS);
-	assert_string_equal(mu_strerror(status), "template runs too many steps; limit is 20000000");
+	assert_string_equal(mu_strerror(status),
+	    "template runs too many steps; limit is 20000000 and 256 per value of its data");
 	free(out);
 	json_decref(p);
 
@@ -552,6 +553,30 @@ test_random(void **state)
 	json_decref(data);
 }
 
+/* A large page (a matrix of 300,000 rows) runs more than MU_MAX_STEPS ops
+ * honestly: its data earns the steps, so it renders whole. */
+static void
+test_large_data(void **state)
+{
+	json_t *data = json_object(), *l = json_array();
+	char err[256], *out;
+	int status;
+
+	(void)state;
+	for (int i = 0; i < 400000; i++)
+		json_array_append_new(l, json_integer(i % 10));
+	json_object_set_new(data, "l", l);
+	out = S_render("{{#l}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}"
+	    "{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}"
+	    "{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}"
+	    "{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{.}}{{/l}}",
+	    data, NULL, &status, err, sizeof(err));
+	assert_int_equal(status, MU_OK);
+	assert_int_equal(strlen(out), (size_t)400000 * 62); /* one digit per {{.}} */
+	free(out);
+	json_decref(data);
+}
+
 int
 main(void)
 {
@@ -572,6 +597,7 @@ main(void)
 		cmocka_unit_test(test_indent),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_large_data),
 	};
 	return cmocka_run_group_tests_name("mustache", tests, S_setup, S_teardown);
 }
