@@ -4,6 +4,7 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -451,23 +452,38 @@ S_slug(cmark_node *heading, const char *prefix)
 }
 
 struct slugs {
-	char **v;
+	char **v;                 /* the anchors, in document order */
 	size_t n, cap;
 	struct hash used;
+	struct hash next;         /* a name -> the next -N to try for it */
+	char **bases;             /* the names kept as keys of next */
+	size_t nb, capb;
 };
 
 static void
 S_add_slug(struct slugs *L, char *base)
 {
 	char *s = base;
+	uintptr_t k = (uintptr_t)hash_get(&L->next, base);
 
-	for (unsigned k = 1; hash_get(&L->used, s) != NULL; k++) {
-		if (s != base)
+	if (hash_get(&L->used, s) != NULL) {
+		/* taken: the next free -N, counted on from the last one given to
+		 * this name, so a thousand headings "Notes" cost no more than one */
+		for (k = k ? k : 1;; k++) {
+			s = xasprintf("%s-%lu", base, (unsigned long)k);
+			if (hash_get(&L->used, s) == NULL)
+				break;
 			free(s);
-		s = xasprintf("%s-%u", base, k);
+		}
+		if (hash_get(&L->next, base) == NULL) {
+			xgrow(&L->bases, &L->capb, L->nb + 1, sizeof(*L->bases));
+			L->bases[L->nb++] = base; /* the key, kept */
+			hash_put(&L->next, base, (void *)(k + 1));
+		} else {
+			hash_set(&L->next, base, (void *)(k + 1));
+			free(base);
+		}
 	}
-	if (s != base)
-		free(base);
 	xgrow(&L->v, &L->cap, L->n + 1, sizeof(*L->v));
 	L->v[L->n++] = s;
 	hash_put(&L->used, s, s);
@@ -502,7 +518,7 @@ md_html(struct md_parser *p, const char *body, size_t len, const struct md_html 
 {
 	struct scan S = {body, len, 0, {NULL, 0}, 0, NULL, NULL, 0, 0, 0};
 	struct render R = {NULL, 0, 0};
-	struct slugs L = {NULL, 0, 0, {0}};
+	struct slugs L = {NULL, 0, 0, {0}, {0}, NULL, 0, 0};
 	cmark_node *doc;
 	cmark_iter *it;
 	cmark_event_type ev;
@@ -538,6 +554,7 @@ md_html(struct md_parser *p, const char *body, size_t len, const struct md_html 
 	free(R.v);
 	/* the headings' anchors; the page's own ids are taken */
 	hash_init(&L.used, 0);
+	hash_init(&L.next, 0);
 	for (size_t i = 0; h->reserved != NULL && h->reserved[i] != NULL; i++)
 		hash_put(&L.used, h->reserved[i], (void *)h->reserved[i]);
 	it = cmark_iter_new(doc);
@@ -554,7 +571,11 @@ md_html(struct md_parser *p, const char *body, size_t len, const struct md_html 
 	for (size_t i = 0; i < L.n; i++)
 		free(L.v[i]);
 	free(L.v);
+	for (size_t i = 0; i < L.nb; i++)
+		free(L.bases[i]);
+	free(L.bases);
 	hash_free(&L.used);
+	hash_free(&L.next);
 	return out;
 }
 

@@ -182,5 +182,29 @@ if ! "$bin" check "$work/t" --diagnostics json 2>/dev/null | grep -q '"errors": 
 	echo "FAIL many-refs-one-line: not clean"; fail=$((fail + 1))
 fi
 
+# 16. build on pathological bodies: 100,000 nested quotes, lists nested 2,000 deep (cmark-gfm
+# itself is quadratic in list depth: 5,000 take it 2.4 s a parse), a
+# 100,000-level emphasis run, 200,000 references on a line, headings by the thousand with
+# one name: the site and the DocBook book are written, in bounded time and memory.
+mktree
+printf -- '---\nid: P1\nkind: policy\ntitle: T\nowner: O\nstatus: draft\n---\n' > "$work/t/p.md"
+{ head -c 100000 /dev/zero | tr '\0' '>'; echo ' deep [[P1]]'; } > "$work/t/quotes.md"
+python3 - "$work/t" <<'PY'
+import sys
+d = sys.argv[1]
+open(d + "/lists.md", "w").write("".join("  " * i + "- item [[P1]]\n" for i in range(2000)))
+open(d + "/emph.md", "w").write("*" * 100000 + "x" + "*" * 100000 + "\n")
+open(d + "/refs.md", "w").write("é " + "[[P1]] " * 200000 + "\n")
+open(d + "/heads.md", "w").write("## Same\n\ntext\n\n" * 5000)
+PY
+out=$work/site
+/usr/bin/time -f '%e %M' -o "$work/time" timeout "$tmax" "$bin" build "$work/t" -o "$out" --quiet > /dev/null 2> "$work/err"
+rc=$?
+read -r secs kb < <(tail -n 1 "$work/time")
+if [ $rc = 0 ] && [ -f "$out/pages/lists.html" ] && [ -f "$out/isms.xml" ] && grep -q 'id="same-4999"' "$out/pages/heads.html" &&
+   [ "${kb:-0}" -le $((mmax * 2)) ]; then pass=$((pass + 1))
+else echo "FAIL build-pathological: status $rc, ${secs}s, ${kb} KB"; sed -n '1,5p' "$work/err"; fail=$((fail + 1)); fi
+rm -rf "$out"
+
 echo "hostile ($bin): $pass passed, $fail failed"
 [ $fail = 0 ]
