@@ -9,13 +9,6 @@ S_is(const struct entity *e, const char *kind)
 	return e->kind != NULL && strcmp(e->kind->name, kind) == 0;
 }
 
-static const char *
-S_str(const struct entity *e, const char *field)
-{
-	const struct ynode *n = entity_get(e, field);
-	return n != NULL && n->type == YNODE_SCALAR ? n->str : NULL;
-}
-
 static int
 S_has_items(const struct entity *e, const char *field)
 {
@@ -33,7 +26,7 @@ S_at_id(struct diags *d, int rule, const struct entity *e, const char *fmt, cons
 static void
 S_control(const struct check_input *in, const struct entity *e, struct diags *d)
 {
-	const char *j = S_str(e, "justification");
+	const char *j = entity_str(e, "justification");
 	int applicable = 0, referred = 0;
 
 	(void)in;
@@ -53,7 +46,7 @@ S_control(const struct check_input *in, const struct entity *e, struct diags *d)
 static void
 S_risk(const struct check_input *in, const struct entity *e, struct diags *d)
 {
-	const char *t = S_str(e, "treatment");
+	const char *t = entity_str(e, "treatment");
 	long l = 0, i = 0;
 
 	if (t == NULL)
@@ -62,7 +55,7 @@ S_risk(const struct check_input *in, const struct entity *e, struct diags *d)
 		S_at_id(d, R_RISK_UNTREATED, e, "risk '%s' is to %s but no control treats it", e->id, t);
 	if (strcmp(t, "accept") == 0 && yvalue_int(entity_get(e, "likelihood"), &l) == 0 &&
 	    yvalue_int(entity_get(e, "impact"), &i) == 0 && l * i > in->config->risk_appetite) {
-		int by = S_str(e, "accepted_by") != NULL, on = entity_get(e, "accepted_on") != NULL;
+		int by = entity_str(e, "accepted_by") != NULL, on = entity_get(e, "accepted_on") != NULL;
 		if (!by || !on)
 			diag_add(d, R_RISK_ACCEPTANCE, e->doc->path, e->id_node->line, e->id_node->col,
 			    "risk '%s' scores %ld, above the appetite of %ld, and its acceptance lacks %s",
@@ -74,7 +67,7 @@ S_risk(const struct check_input *in, const struct entity *e, struct diags *d)
 int
 review_due(const struct config *c, const struct entity *e, date_t *due)
 {
-	const char *status = S_str(e, "status");
+	const char *status = entity_str(e, "status");
 	const struct ynode *on = entity_get(e, "approved_on");
 	long months = c->review_interval_months;
 	date_t approved;

@@ -111,8 +111,7 @@ S_kind(const struct entity *e)
 static const char *
 S_str(const struct entity *e, const char *f)
 {
-	const struct ynode *n = e ? entity_get(e, f) : NULL;
-	return n != NULL && n->type == YNODE_SCALAR ? n->str : NULL;
+	return e != NULL ? entity_str(e, f) : NULL;
 }
 
 static long

@@ -35,7 +35,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "check.h"
 #include "hash.h"
@@ -446,30 +445,11 @@ S_xmlid(const struct book *B, const struct entity *e)
 	return i != NULL ? i->xmlid : NULL;
 }
 
-static const char *
-S_str(const struct entity *e, const char *field)
-{
-	const struct ynode *n = entity_get(e, field);
-
-	return n != NULL && n->type == YNODE_SCALAR ? n->str : NULL;
-}
-
-/* An entity's title: its own, or for a control its catalogue entry's. */
-static const char *
-S_title(const struct book *B, const struct entity *e)
-{
-	const char *t = S_str(e, "title");
-
-	if (t == NULL && e->cat >= 0 && (size_t)e->cat < B->cat->n)
-		t = B->cat->v[e->cat].title;
-	return t;
-}
-
 /* "ID Title", the heading of an entity's section; a string to free. */
 static char *
 S_heading(const struct book *B, const struct entity *e)
 {
-	const char *t = S_title(B, e);
+	const char *t = entity_title(e, B->cat);
 
 	return t != NULL ? xasprintf("%s %s", e->id, t) : xstrdup(e->id);
 }
@@ -1610,7 +1590,7 @@ S_piece_soa_own(struct book *B, xmlNodePtr h, const struct job *j)
 		int pub = B->own[i]->xmlid != NULL;
 		xmlNodePtr row = S_el(B, tb, "row");
 		S_cell_ref(B, row, e);
-		S_cell(B, row, pub ? S_title(B, e) : NULL);
+		S_cell(B, row, pub ? entity_title(e, B->cat) : NULL);
 		S_cells(B, row, e, pub, fannex);
 		S_soa_cells(B, row, e, &e->in);
 	}
@@ -1737,7 +1717,7 @@ S_piece_matrix_controls(struct book *B, xmlNodePtr h, const struct job *j)
 		else
 			S_cell(B, row, B->cat->v[k].id);
 		S_cell(B, row, k < B->cat->n ? B->cat->v[k].title
-		    : S_xmlid(B, c) != NULL ? S_title(B, c) : NULL);
+		    : S_xmlid(B, c) != NULL ? entity_title(c, B->cat) : NULL);
 		S_referrers(B, S_el(B, row, "entry"), refs, S_policies);
 		S_referrers(B, S_el(B, row, "entry"), refs, S_objectives);
 	}
@@ -1752,7 +1732,7 @@ S_entity(struct book *B, xmlNodePtr parent, const struct entity *e, const char *
 {
 	xmlNodePtr s = S_el(B, parent, el);
 	char *heading = S_heading(B, e);
-	const char *title = S_title(B, e);
+	const char *title = entity_title(e, B->cat);
 	cmark_node *root = S_parse(B, e->doc), *skip;
 	struct sbuf h1 = {NULL, 0, 0};
 
@@ -1984,17 +1964,14 @@ S_worker(void *arg)
 	return NULL;
 }
 
-/* Worker threads besides the main one: ISMSC_THREADS or the processors
- * online, less one, at most 3; none for a small book. */
+/* Worker threads besides the main one: the threads the caller gives, less
+ * one, at most 3; none for a small book. */
 static int
-S_nworkers(size_t njobs)
+S_nworkers(size_t njobs, int threads)
 {
-	const char *env = getenv("ISMSC_THREADS");
-	long n = env != NULL && env[0] != '\0' ? atol(env) : sysconf(_SC_NPROCESSORS_ONLN);
-
-	if (njobs < 64 || n < 2)
+	if (njobs < 64 || threads < 2)
 		return 0;
-	return n > 4 ? 3 : (int)n - 1;
+	return threads > 4 ? 3 : threads - 1;
 }
 
 /* ---- the plan ------------------------------------------------------------ */
@@ -2295,7 +2272,7 @@ docbook_write(const struct docbook_input *in, const char *path)
 	} else {
 		S_plan(&B);
 		plan = B; /* what workers copy, unchanged while they run */
-		for (int i = S_nworkers(P.n); nw < i; nw++)
+		for (int i = S_nworkers(P.n, in->threads); nw < i; nw++)
 			if (pthread_create(&tid[nw], NULL, S_worker, &plan) != 0)
 				break; /* the main thread builds what it would have */
 		S_book(&B);

@@ -14,6 +14,7 @@ struct docbook_input {
 	const struct config *cfg;    /* name, organization, risk settings, publish: */
 	date_t as_of;
 	const char *revision;        /* the git commit of the source, or NULL */
+	int threads;                 /* threads to use (run_threads); 1 or less: none besides */
 };
 
 /* Write the book to path. Entities that publish: leaves out get no section

@@ -363,6 +363,23 @@ entity_get(const struct entity *e, const char *field)
 	return ynode_is_null(n) ? NULL : n;
 }
 
+const char *
+entity_str(const struct entity *e, const char *field)
+{
+	const struct ynode *n = entity_get(e, field);
+	return n != NULL && n->type == YNODE_SCALAR ? n->str : NULL;
+}
+
+const char *
+entity_title(const struct entity *e, const struct catalog *cat)
+{
+	const char *t = entity_str(e, "title");
+
+	if (t == NULL && e->cat >= 0 && (size_t)e->cat < cat->n)
+		t = cat->v[e->cat].title;
+	return t;
+}
+
 struct entity *
 model_find(const struct model *m, const char *id)
 {

@@ -88,6 +88,11 @@ void model_free(struct model *m);
 
 /* A field's value node, or NULL when absent or null. */
 const struct ynode *entity_get(const struct entity *e, const char *field);
+/* A field's value as a string when it is a scalar, else NULL. */
+const char *entity_str(const struct entity *e, const char *field);
+/* The entity's title, or for a control deciding a catalogue control that
+ * control's title; NULL when neither. */
+const char *entity_title(const struct entity *e, const struct catalog *cat);
 /* The doc at path, or NULL (docs are sorted by path: a binary search). */
 struct doc *model_doc(const struct model *m, const char *path);
 /* The entity with this exact id, or NULL. */

@@ -100,30 +100,10 @@ S_docno(const struct site *s, const struct doc *d)
 }
 
 static const char *
-S_title(const struct entity *e)
-{
-	const struct ynode *t = entity_get(e, "title");
-
-	if (t != NULL && t->type == YNODE_SCALAR)
-		return t->str;
-	return NULL;
-}
-
-static const char *
-S_str(const struct entity *e, const char *field)
-{
-	const struct ynode *n = entity_get(e, field);
-
-	return n != NULL && n->type == YNODE_SCALAR ? n->str : NULL;
-}
-
-static const char *
 S_entity_title(const struct site *s, const struct entity *e)
 {
-	const char *t = S_title(e);
+	const char *t = entity_title(e, &s->sch->cat);
 
-	if (t == NULL && e->cat >= 0)
-		t = s->sch->cat.v[e->cat].title;
 	return t != NULL ? t : e->id;
 }
 
@@ -411,11 +391,8 @@ S_body_url(void *ctx, const char *url, int image)
 		    frag != NULL && *frag == '#' ? frag : "");
 		return B->buf;
 	}
-	if (!source_has(&B->s->r->src, path))
-		return NULL;
-	for (size_t i = 0; i < B->s->r->src.ndirs; i++)
-		if (strcmp(B->s->r->src.dirs[i], path) == 0)
-			return ""; /* a folder has no page */
+	if (!source_has_file(&B->s->r->src, path))
+		return source_has(&B->s->r->src, path) ? "" : NULL; /* a folder has no page */
 	S_copy_later(B->s, path);
 	{
 		char *enc = S_urlenc(path);
@@ -935,8 +912,8 @@ S_soa_row(struct site *s, int cat, const struct entity *e)
 	json_object_set_new(row, "theme", S_jstr(c != NULL ? c->theme : "own"));
 	if (e != NULL && !hidden) {
 		json_object_set_new(row, "link", S_elink(s, e));
-		if (S_title(e) != NULL)
-			title = S_title(e);
+		if (entity_str(e, "title") != NULL)
+			title = entity_str(e, "title");
 	}
 	json_object_set_new(row, "title", S_jstr(hidden && c == NULL ? "" : title));
 	json_object_set_new(row, "missing", json_boolean(e == NULL));
@@ -944,9 +921,9 @@ S_soa_row(struct site *s, int cat, const struct entity *e)
 		const struct ynode *a = entity_get(e, "applicable");
 		json_object_set_new(row, "applicable", json_string(a != NULL && yvalue_bool(a,
 		    &applicable) == 0 ? (applicable ? "yes" : "no") : ""));
-		json_object_set_new(row, "justification", S_jstr(S_str(e, "justification")));
-		json_object_set_new(row, "implementation", S_jstr(S_str(e, "implementation")));
-		json_object_set_new(row, "owner", S_jstr(S_str(e, "owner")));
+		json_object_set_new(row, "justification", S_jstr(entity_str(e, "justification")));
+		json_object_set_new(row, "implementation", S_jstr(entity_str(e, "implementation")));
+		json_object_set_new(row, "owner", S_jstr(entity_str(e, "owner")));
 	} else {
 		json_object_set_new(row, "applicable", json_string(""));
 		json_object_set_new(row, "justification", json_string(""));
@@ -1109,7 +1086,7 @@ S_matrix_row(struct site *s, struct memo *memo, const struct entity *risk, const
 	const struct entity *ce = r != NULL ? r->to : NULL;
 	int cat = r != NULL ? (ce != NULL ? ce->cat : r->cat) : -1;
 	const char *ctitle = "", *risk_title = hidden ? "" : S_entity_title(s, risk);
-	const char *treatment = hidden ? "" : S_str(risk, "treatment");
+	const char *treatment = hidden ? "" : entity_str(risk, "treatment");
 	struct ctlinfo *ci = r != NULL ? S_ctlinfo(s, memo, ce, cat) : NULL;
 	struct hash seen;
 
@@ -1287,8 +1264,8 @@ S_risks(struct site *s, struct mu_buf *b)
 		}
 		json_object_set_new(row, "link", S_elink(s, e));
 		json_object_set_new(row, "title", S_jstr(S_entity_title(s, e)));
-		json_object_set_new(row, "owner", S_jstr(S_str(e, "owner")));
-		json_object_set_new(row, "treatment", S_jstr(S_str(e, "treatment")));
+		json_object_set_new(row, "owner", S_jstr(entity_str(e, "owner")));
+		json_object_set_new(row, "treatment", S_jstr(entity_str(e, "treatment")));
 		if ((risk = S_risk(s, e)) != NULL)
 			json_object_update(row, risk), json_decref(risk);
 		{
@@ -1328,8 +1305,8 @@ S_lists(struct site *s, struct mu_buf *b)
 			json_array_append_new(rows, json_pack("{s:o, s:o, s:o, s:o}", "link",
 			    S_elink(s, v[j]), "title", S_jstr(S_excluded(s, v[j]) ? "" :
 			    S_entity_title(s, v[j])), "owner", S_jstr(S_excluded(s, v[j]) ? NULL :
-			    S_str(v[j], "owner")), "status", S_jstr(S_excluded(s, v[j]) ? NULL :
-			    S_str(v[j], "status"))));
+			    entity_str(v[j], "owner")), "status", S_jstr(S_excluded(s, v[j]) ? NULL :
+			    entity_str(v[j], "status"))));
 		free(v);
 		json_object_set_new(ctx, "kind", json_pack("{s:s, s:o}", "name", k->k->name, "title",
 		    S_jstr(k->k->plural)));
@@ -1387,7 +1364,7 @@ S_index(struct site *s, struct md_parser *p, struct mu_buf *b)
 		if (yvalue_bool(entity_get(e, "applicable"), &app) != 0)
 			continue;
 		soa[app ? 1 : 2]++;
-		if (!app || (impl = S_str(e, "implementation")) == NULL)
+		if (!app || (impl = entity_str(e, "implementation")) == NULL)
 			continue;
 		soa[strcmp(impl, "implemented") == 0 ? 3 : strcmp(impl, "partial") == 0 ? 4 :
 		    strcmp(impl, "planned") == 0 ? 5 : 6]++;
@@ -1406,7 +1383,7 @@ S_index(struct site *s, struct md_parser *p, struct mu_buf *b)
 			continue;
 		if (strcmp(e->kind->name, "risk") == 0 && S_int(e, "likelihood", &l) &&
 		    S_int(e, "impact", &im)) {
-			const char *lv = S_level(s, l * im), *t = S_str(e, "treatment");
+			const char *lv = S_level(s, l * im), *t = entity_str(e, "treatment");
 			size_t ncontrols = 0;
 			nrisks++;
 			before[lv[0] == 'h' ? 0 : lv[0] == 'm' ? 1 : 2]++;
@@ -1430,8 +1407,8 @@ S_index(struct site *s, struct md_parser *p, struct mu_buf *b)
 			if (ms != NULL && ms->type == YNODE_SEQ && ms->n > 0)
 				last = ynode_get(ms->kids[ms->n - 1], "value");
 			json_array_append_new(objectives, json_pack("{s:o, s:o, s:o, s:o}", "link",
-			    S_elink(s, e), "status", S_jstr(S_str(e, "status")), "target",
-			    S_jstr(S_str(e, "target")), "latest", S_jstr(last != NULL &&
+			    S_elink(s, e), "status", S_jstr(entity_str(e, "status")), "target",
+			    S_jstr(entity_str(e, "target")), "latest", S_jstr(last != NULL &&
 			    last->type == YNODE_SCALAR ? last->str : NULL)));
 		}
 	}
@@ -1752,7 +1729,7 @@ static void
 S_docbook(struct site *s)
 {
 	char *path = xasprintf("%s/isms.xml", s->out.tmp);
-	struct docbook_input in = {s->m, s->sch, s->cfg, s->r->as_of, NULL};
+	struct docbook_input in = {s->m, s->sch, s->cfg, s->r->as_of, NULL, run_threads(s->r->opt)};
 
 	if (docbook_write(&in, path) != 0) {
 		snprintf(s->out.err, sizeof(s->out.err), "cannot write isms.xml: %s", strerror(errno));

@@ -265,6 +265,12 @@ source_has(const struct source *s, const char *path)
 	return S_bsearch(s->paths, s->n, path) || S_bsearch(s->dirs, s->ndirs, path);
 }
 
+int
+source_has_file(const struct source *s, const char *path)
+{
+	return S_bsearch(s->paths, s->n, path);
+}
+
 void
 source_close(struct source *s)
 {
