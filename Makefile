@@ -109,6 +109,8 @@ asan: build/asan/ismsc
 	  tests/diff.sh build/asan/ismsc
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  tests/build.sh build/asan/ismsc
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  tests/mandatory.sh build/asan/ismsc
 
 valgrind: build/ismsc
 	tests/valgrind.sh build/ismsc
@@ -118,6 +120,7 @@ test: deps
 	$(MAKE) unit
 	$(MAKE) golden
 	$(MAKE) hostile
+	tests/mandatory.sh build/ismsc
 	$(MAKE) asan
 	$(MAKE) valgrind
 	tests/install.sh

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "mandatory.h"
+
 static int
 S_is(const struct entity *e, const char *kind)
 {
@@ -187,6 +189,37 @@ S_links(const struct check_input *in, const struct doc *doc, struct diags *d)
 	}
 }
 
+/* Each item of documented information that clauses 4 to 10 require and
+ * the tree does not hold, at isms.yaml (SPEC §4: a finding about the tree). */
+static void
+S_mandatory(const struct check_input *in, struct diags *d)
+{
+	static const char *const why[] = {
+		[MAND_CLAUSE] = "no document has \"%s\" in its clauses",
+		[MAND_KIND] = "no %s",
+		[MAND_MEASURED] = "no objective has a measurement and no document has \"%s\" in its clauses",
+		[MAND_CORRECTED] = "no document has \"%s\" in its clauses and no action refers to a finding",
+	};
+	const struct ynode *at = in->config->catalog_node;
+	struct mandatory_item it[MANDATORY_N];
+	char reason[128];
+
+	mandatory_find(in->model, it);
+	for (int k = 0; k < MANDATORY_N; k++) {
+		if (it[k].found)
+			continue;
+		if (it[k].how == MAND_KIND)
+			snprintf(reason, sizeof(reason), why[MAND_KIND], it[k].kind);
+		else if (it[k].how == MAND_TREATED)
+			snprintf(reason, sizeof(reason), "%s", it[k].count == 0 ? "no risk" :
+			    "a risk has no treatment");
+		else
+			snprintf(reason, sizeof(reason), why[it[k].how], it[k].clause);
+		diag_add(d, R_MANDATORY_DOCS, CONFIG_FILE, at ? at->line : 1, at ? at->col : 1,
+		    "clause %s: %s: %s", it[k].clause, it[k].title, reason);
+	}
+}
+
 void
 check_model(const struct check_input *in, struct diags *d)
 {
@@ -214,4 +247,5 @@ check_model(const struct check_input *in, struct diags *d)
 	for (size_t i = 0; i < m->ndocs; i++)
 		if (!m->docs[i].failed)
 			S_links(in, &m->docs[i], d);
+	S_mandatory(in, d);
 }

@@ -123,6 +123,7 @@ S_parse(struct worker *w, struct doc *doc)
 			goto fail;
 		}
 		fm = root;
+		doc->fm = root;
 		if ((title = ynode_get(fm, "title")) != NULL && title->type == YNODE_SCALAR)
 			doc->title = title->str;
 		if ((kind = ynode_get(fm, "kind")) != NULL)

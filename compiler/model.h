@@ -38,6 +38,7 @@ struct refvec {
 struct doc {
 	const char *path;               /* relative to the root; the source owns it */
 	const char *title;              /* front matter title, or NULL */
+	const struct ynode *fm;         /* the front matter mapping, or NULL (plain pages too) */
 	struct entity *entity;          /* NULL for a plain page */
 	struct ref *refs;               /* field references first, then the body's */
 	size_t nrefs;

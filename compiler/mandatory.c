@@ -1,0 +1,116 @@
+/* mandatory.c — the documented information of clauses 4 to 10, found. */
+#include "mandatory.h"
+
+#include <string.h>
+
+static const struct mandatory_item S_items[MANDATORY_N] = {
+	{"4.3", "Scope of the information security management system", MAND_CLAUSE, NULL, NULL, 0, 0},
+	{"5.2", "Information security policy", MAND_CLAUSE, NULL, NULL, 0, 0},
+	{"6.1.2", "Information security risk assessment process", MAND_CLAUSE, NULL, NULL, 0, 0},
+	{"6.1.3", "Information security risk treatment process", MAND_CLAUSE, NULL, NULL, 0, 0},
+	{"6.1.3 d", "Statement of Applicability", MAND_GENERATED, NULL, NULL, 0, 0},
+	{"6.2", "Information security objectives", MAND_KIND, "objective", NULL, 0, 0},
+	{"7.2", "Evidence of competence", MAND_CLAUSE, NULL, NULL, 0, 0},
+	{"8.1", "Operational planning and control", MAND_CLAUSE, NULL, NULL, 0, 0},
+	{"8.2", "Results of the information security risk assessments", MAND_KIND, "risk", NULL, 0, 0},
+	{"8.3", "Results of the information security risk treatment", MAND_TREATED, "risk", NULL, 0, 0},
+	{"9.1", "Evidence of the monitoring and measurement results", MAND_MEASURED, NULL, NULL, 0, 0},
+	{"9.2", "Evidence of the audit programme and the audit results", MAND_KIND, "audit", NULL, 0, 0},
+	{"9.3", "Evidence of the results of management reviews", MAND_KIND, "review", NULL, 0, 0},
+	{"10.2", "Evidence of nonconformities, actions taken and their results", MAND_CORRECTED, NULL, NULL, 0, 0},
+};
+
+int
+clauses_hold(const struct ynode *c, const char *clause)
+{
+	if (c == NULL)
+		return 0;
+	if (c->type == YNODE_SCALAR)
+		return strcmp(c->str, clause) == 0;
+	for (size_t k = 0; c->type == YNODE_SEQ && k < c->n; k++)
+		if (c->kids[k]->type == YNODE_SCALAR && strcmp(c->kids[k]->str, clause) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+S_is(const struct entity *e, const char *kind)
+{
+	return e != NULL && e->valid && e->kind != NULL && strcmp(e->kind->name, kind) == 0;
+}
+
+static void
+S_note(struct mandatory_item *it, const struct doc *d)
+{
+	if (it->doc == NULL)
+		it->doc = d;
+	it->count++;
+	it->found = 1;
+}
+
+/* An objective with at least one measurement. */
+static int
+S_measured(const struct entity *e)
+{
+	const struct ynode *ms = entity_get(e, "measurements");
+	return ms != NULL && (ms->type != YNODE_SEQ || ms->n > 0);
+}
+
+/* A finding that an action refers to by its finding field. */
+static int
+S_acted_on(const struct entity *e)
+{
+	for (size_t i = 0; i < e->in.n; i++) {
+		const struct ref *r = e->in.v[i];
+		if (r->field != NULL && strcmp(r->field->name, "finding") == 0 &&
+		    r->from->entity != NULL && S_is(r->from->entity, "action"))
+			return 1;
+	}
+	return 0;
+}
+
+void
+mandatory_find(const struct model *m, struct mandatory_item items[MANDATORY_N])
+{
+	size_t untreated = 0;
+
+	memcpy(items, S_items, sizeof(S_items));
+	for (size_t i = 0; i < m->ndocs; i++) {
+		const struct doc *d = &m->docs[i];
+		const struct ynode *c;
+		if (d->failed || d->fm == NULL || (c = ynode_get(d->fm, "clauses")) == NULL)
+			continue;
+		for (int k = 0; k < MANDATORY_N; k++)
+			if (items[k].how != MAND_KIND && items[k].how != MAND_TREATED &&
+			    clauses_hold(c, items[k].clause))
+				S_note(&items[k], d);
+	}
+	for (size_t i = 0; i < m->n; i++) {
+		const struct entity *e = m->entities[i];
+		const char *t;
+		if (e->kind == NULL)
+			continue;
+		/* a risk that failed its schema still counts, as untreated
+		 * when its treatment is what is missing */
+		if (strcmp(e->kind->name, "risk") == 0 && !e->duplicate) {
+			t = entity_str(e, "treatment");
+			if (t == NULL || *t == '\0')
+				untreated++;
+		}
+		for (int k = 0; k < MANDATORY_N; k++) {
+			struct mandatory_item *it = &items[k];
+			if ((it->how == MAND_KIND || it->how == MAND_TREATED) && !e->duplicate &&
+			    strcmp(e->kind->name, it->kind) == 0)
+				S_note(it, e->doc); /* schema errors are reported as such */
+			else if (it->how == MAND_MEASURED && S_is(e, "objective") && S_measured(e))
+				S_note(it, e->doc);
+			else if (it->how == MAND_CORRECTED && S_is(e, "finding") && S_acted_on(e))
+				S_note(it, e->doc);
+		}
+	}
+	for (int k = 0; k < MANDATORY_N; k++)
+		if (items[k].how == MAND_GENERATED)
+			items[k].found = 1;
+		else if (items[k].how == MAND_TREATED && untreated > 0)
+			items[k].found = 0;
+}
