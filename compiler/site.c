@@ -15,15 +15,17 @@
 #include "check.h"
 #include "docbook.h"
 #include "hash.h"
+#include "mandatory.h"
 #include "markdown.h"
 #include "mustache.h"
 #include "output.h"
 #include "xalloc.h"
 
-enum tpl { T_LAYOUT, T_INDEX, T_ENTITY, T_PAGE, T_LIST, T_SOA, T_MATRIX, T_RISKS, T__N };
+enum tpl { T_LAYOUT, T_INDEX, T_ENTITY, T_PAGE, T_LIST, T_SOA, T_MATRIX, T_RISKS, T_DOCUMENTED,
+	T__N };
 
 static const char *const S_tplname[T__N] = {
-	"layout", "index", "entity", "page", "list", "soa", "matrix", "risks",
+	"layout", "index", "entity", "page", "list", "soa", "matrix", "risks", "documented",
 };
 
 /* ids the templates use themselves: a heading of that name gets another
@@ -31,7 +33,7 @@ static const char *const S_tplname[T__N] = {
 static const char *const S_reserved[] = {
 	"main", "search", "search-help", "search-results", "search-status", "scope", "policy",
 	"dashboard", "dashboard-h", "referrers-h", "card-soa-h", "card-risks-h", "card-overdue-h",
-	"card-objectives-h", NULL,
+	"card-objectives-h", "card-improvement-h", "card-documented-h", NULL,
 };
 
 struct site {
@@ -55,6 +57,8 @@ struct site {
 	size_t next;                  /* the next doc for a thread */
 	int failed;
 };
+
+#define DOCUMENTED_HTML "documented-information.html"
 
 struct kindinfo {
 	const struct kinddef *k;
@@ -292,6 +296,8 @@ S_nav(const struct site *s, const char *href, const char *current)
 	    "current", strcmp(href, "soa.html") == 0));
 	json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "title", "Matrix", "href",
 	    "matrix.html", "current", strcmp(href, "matrix.html") == 0));
+	json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "title", "Documented information",
+	    "href", DOCUMENTED_HTML, "current", strcmp(href, DOCUMENTED_HTML) == 0));
 	return nav;
 }
 
@@ -1316,6 +1322,91 @@ S_lists(struct site *s, struct mu_buf *b)
 	}
 }
 
+/* A link value to a document: its entity's, or a plain page's. */
+static json_t *
+S_dlink(const struct site *s, const struct doc *d)
+{
+	const char *href = s->href[S_docno(s, d)], *t = d->title != NULL ? d->title : d->path;
+
+	if (d->entity != NULL)
+		return S_elink(s, d->entity);
+	return href != NULL ? json_pack("{s:s, s:o, s:o, s:s}", "id", "", "text", S_jstr(t),
+	    "title", S_jstr(t), "href", href) : json_pack("{s:s, s:s, s:s}", "id", "", "text",
+	    d->path, "title", "");
+}
+
+static const struct kindinfo *
+S_kindinfo(const struct site *s, const char *name)
+{
+	for (size_t i = 0; i < s->nkinds; i++)
+		if (strcmp(s->kinds[i].k->name, name) == 0)
+			return &s->kinds[i];
+	return NULL;
+}
+
+/* "where" of an item: the documents whose clauses hold it (the first
+ * `cap`, then a count), or the list of the kind that holds it. */
+static void
+S_where(const struct site *s, const struct mandatory_item *it, json_t *row)
+{
+	enum { cap = 12 };
+	json_t *docs = json_array();
+	const struct kindinfo *k;
+	const char *kind = it->kind;
+	size_t more = 0;
+
+	if (it->how == MAND_CLAUSE || it->how == MAND_MEASURED || it->how == MAND_CORRECTED)
+		for (size_t i = 0; i < s->m->ndocs; i++) {
+			const struct doc *d = &s->m->docs[i];
+			if (d->failed || d->fm == NULL || !clauses_hold(ynode_get(d->fm, "clauses"),
+			    it->clause))
+				continue;
+			if (json_array_size(docs) < cap)
+				json_array_append_new(docs, S_dlink(s, d));
+			else
+				more++;
+		}
+	json_object_set_new(row, "documents", docs);
+	if (more > 0)
+		json_object_set_new(row, "more", json_integer((json_int_t)more));
+	if (it->how == MAND_GENERATED)
+		json_object_set_new(row, "generated", json_pack("{s:s, s:s}", "text",
+		    "Statement of Applicability", "href", "soa.html"));
+	if (it->how == MAND_MEASURED && it->doc != NULL && it->doc->entity != NULL)
+		kind = it->doc->entity->kind->name; /* measured objectives */
+	if (it->how == MAND_CORRECTED && it->doc != NULL && it->doc->entity != NULL)
+		kind = it->doc->entity->kind->name; /* findings acted on */
+	if (kind != NULL && (k = S_kindinfo(s, kind)) != NULL)
+		json_object_set_new(row, "records", json_pack("{s:o, s:I, s:s}", "text",
+		    S_jstr(k->k->plural), "count", (json_int_t)k->count, "href", k->href));
+}
+
+/* The documented information that clauses 4 to 10 require: where each
+ * item lives, or that it is missing (the mandatory-docs rule's view). */
+static void
+S_documented(struct site *s, struct mu_buf *b)
+{
+	json_t *ctx = S_ctx(s, DOCUMENTED_HTML, "Documented information", "documented", NULL, NULL);
+	json_t *rows = json_array();
+	struct mandatory_item it[MANDATORY_N];
+	int found = 0;
+
+	mandatory_find(s->m, it);
+	for (int k = 0; k < MANDATORY_N; k++) {
+		json_t *row = json_pack("{s:s, s:s, s:b}", "clause", it[k].clause, "title",
+		    it[k].title, "found", it[k].found);
+		S_where(s, &it[k], row);
+		json_array_append_new(rows, row);
+		found += it[k].found;
+	}
+	json_object_set_new(ctx, "rows", rows);
+	json_object_set_new(ctx, "found", json_integer(found));
+	json_object_set_new(ctx, "total", json_integer(MANDATORY_N));
+	json_object_set_new(ctx, "missing", json_integer(MANDATORY_N - found));
+	S_page(s, T_DOCUMENTED, ctx, DOCUMENTED_HTML, b);
+	json_decref(ctx);
+}
+
 /* The first published entity whose clauses hold clause. */
 static const struct entity *
 S_clause(const struct site *s, const char *clause)
@@ -1334,6 +1425,24 @@ S_clause(const struct site *s, const char *clause)
 	return NULL;
 }
 
+/* An open finding, action or incident: status open, or none given. */
+static int
+S_open(const struct entity *e)
+{
+	const char *st = entity_str(e, "status");
+
+	return st == NULL || strcmp(st, "closed") != 0;
+}
+
+/* {link, date} of a dated record, or null. */
+static json_t *
+S_dated(const struct site *s, const struct entity *e)
+{
+	if (e == NULL)
+		return json_null();
+	return json_pack("{s:o, s:o}", "link", S_elink(s, e), "date", S_jstr(entity_str(e, "date")));
+}
+
 static void
 S_index(struct site *s, struct md_parser *p, struct mu_buf *b)
 {
@@ -1342,6 +1451,14 @@ S_index(struct site *s, struct md_parser *p, struct mu_buf *b)
 	long soa[8] = {0}; /* decided applicable excluded implemented partial planned not */
 	long before[3] = {0}, after[3] = {0}, untreated = 0, nrisks = 0;
 	json_t *overdue = json_array(), *objectives = json_array(), *kinds = json_array();
+	json_t *findings = json_array(), *actions = json_array(), *incidents = json_array();
+	const struct entity *latest[2] = {NULL, NULL}; /* the latest audit, review */
+	long nopen_actions = 0;
+	struct mandatory_item mand[MANDATORY_N];
+	int mfound = 0;
+	char asof[11];
+
+	date_format(s->r->as_of, asof);
 
 	for (int i = 0; i < 2; i++) {
 		const struct entity *e = S_clause(s, part[i][1]);
@@ -1402,6 +1519,26 @@ S_index(struct site *s, struct md_parser *p, struct mu_buf *b)
 			json_array_append_new(overdue, json_pack("{s:o, s:s}", "link", S_elink(s, e),
 			    "due", buf));
 		}
+		if (e->valid && (strcmp(e->kind->name, "audit") == 0 ||
+		    strcmp(e->kind->name, "review") == 0)) {
+			int k = e->kind->name[0] == 'r';
+			const char *d = entity_str(e, "date");
+			if (d != NULL && strcmp(d, asof) <= 0 && (latest[k] == NULL ||
+			    strcmp(d, entity_str(latest[k], "date")) >= 0))
+				latest[k] = e;
+		} else if (e->valid && strcmp(e->kind->name, "finding") == 0 && S_open(e))
+			json_array_append_new(findings, json_pack("{s:o, s:o}", "link", S_elink(s, e),
+			    "type", S_jstr(entity_str(e, "type"))));
+		else if (e->valid && strcmp(e->kind->name, "incident") == 0 && S_open(e))
+			json_array_append_new(incidents, json_pack("{s:o, s:o}", "link", S_elink(s, e),
+			    "severity", S_jstr(entity_str(e, "severity"))));
+		else if (e->valid && strcmp(e->kind->name, "action") == 0 && S_open(e)) {
+			const char *d = entity_str(e, "due");
+			nopen_actions++;
+			if (d != NULL && strcmp(d, asof) < 0)
+				json_array_append_new(actions, json_pack("{s:o, s:s}", "link",
+				    S_elink(s, e), "due", d));
+		}
 		if (strcmp(e->kind->name, "objective") == 0) {
 			const struct ynode *ms = entity_get(e, "measurements"), *last = NULL;
 			if (ms != NULL && ms->type == YNODE_SEQ && ms->n > 0)
@@ -1423,6 +1560,15 @@ S_index(struct site *s, struct md_parser *p, struct mu_buf *b)
 		    s->kinds[i].href));
 	json_object_set_new(ctx, "overdue", overdue);
 	json_object_set_new(ctx, "objectives", objectives);
+	json_object_set_new(ctx, "improvement", json_pack("{s:o, s:o, s:o, s:I, s:o, s:o}",
+	    "findings", findings, "overdue_actions", actions, "incidents", incidents, "open_actions",
+	    (json_int_t)nopen_actions, "last_audit", S_dated(s, latest[0]), "last_review",
+	    S_dated(s, latest[1])));
+	mandatory_find(s->m, mand);
+	for (int k = 0; k < MANDATORY_N; k++)
+		mfound += mand[k].found;
+	json_object_set_new(ctx, "documented", json_pack("{s:i, s:i, s:i, s:s}", "found", mfound,
+	    "total", MANDATORY_N, "missing", MANDATORY_N - mfound, "href", DOCUMENTED_HTML));
 	json_object_set_new(ctx, "kinds", kinds);
 	S_page(s, T_INDEX, ctx, "index.html", b);
 	json_decref(ctx);
@@ -1797,6 +1943,7 @@ site_build(struct run *r, const struct site_options *so)
 		S_soa(&s, &b);
 		S_matrix(&s, &b);
 		S_risks(&s, &b);
+		S_documented(&s, &b);
 		mu_buf_free(&b);
 		md_free(p);
 	}
