@@ -49,6 +49,7 @@ struct migration {
 	struct oldref *refs;
 	size_t nrefs, caprefs;
 	size_t ncarried, nnew, nconflict;
+	size_t nfresh;                /* of nnew: new in 2022, fed by no 2013 control */
 };
 
 /* The whole file at path, NUL-terminated, or NULL (errno set). */
@@ -220,6 +221,7 @@ S_derive(struct migration *M)
 			M->nnew++;
 		else
 			M->ncarried++;
+		M->nfresh += t->nsrc == 0;
 		M->nconflict += t->applicable && t->excluded;
 	}
 }
@@ -294,9 +296,10 @@ S_report(FILE *fp, const struct migration *M)
 	fputs("# Migration from ISO/IEC 27001:2013 to ISO/IEC 27001:2022\n\n", fp);
 	fputs("Project: ", fp);
 	S_put_cell(fp, cfg->name);
-	fprintf(fp, "\n\n%zu 2022 controls: %zu decided from the 2013 decisions, %zu to decide, "
-	    "%zu with a conflict; %zu reference%s to 2013 controls to update.\n\n",
-	    to->n, M->ncarried, M->nnew, M->nconflict, M->nrefs, M->nrefs == 1 ? "" : "s");
+	fprintf(fp, "\n\n%zu 2022 controls: %zu decided from the 2013 decisions, %zu to decide "
+	    "(%zu of them new in 2022), %zu with a conflict; %zu reference%s to 2013 controls to "
+	    "update.\n\n", to->n, M->ncarried, M->nnew, M->nfresh, M->nconflict, M->nrefs,
+	    M->nrefs == 1 ? "" : "s");
 
 	fputs("## Control decisions\n\n", fp);
 	fputs("| 2022 control | Title | Applicable | Implementation | From 2013 |\n", fp);
