@@ -41,7 +41,7 @@ all: build/ismsc
 # Debian packages that provide what the build and the tests need.
 DEB_PKGS := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm libyaml-dev \
             libxml2-dev liblua5.4-dev libcmocka-dev libjansson-dev libgit2-dev mandoc git valgrind python3 \
-            python3-jsonschema time libxml2-utils docbook5-xml jing xsltproc docbook-xsl-ns pandoc
+            python3-jsonschema python3-yaml time libxml2-utils docbook5-xml jing xsltproc docbook-xsl-ns pandoc
 
 # Install the Debian packages in $$missing (as root, with apt-get), or say which.
 define INSTALL_MISSING
@@ -111,6 +111,8 @@ asan: build/asan/ismsc
 	  tests/build.sh build/asan/ismsc
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  tests/mandatory.sh build/asan/ismsc
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  tests/migrate.sh build/asan/ismsc
 
 valgrind: build/ismsc
 	tests/valgrind.sh build/ismsc
@@ -126,6 +128,8 @@ test: deps
 	tests/install.sh
 	tests/sarif.sh build/ismsc
 	tests/diff.sh build/ismsc
+	python3 tests/catalogs/check.py schemas
+	tests/migrate.sh build/ismsc
 	tests/build.sh build/ismsc
 	tests/docbook.sh build/ismsc
 	$(MAKE) browser
@@ -159,6 +163,7 @@ browser: browser-deps build/ismsc
 regen: build/ismsc
 	tests/golden.sh --regen build/ismsc
 	tests/build.sh --regen build/ismsc
+	tests/migrate.sh --regen build/ismsc
 
 # Hugo, only for the benchmark's comparison.
 bench: deps

@@ -1553,9 +1553,10 @@ S_piece_soa_theme(struct book *B, xmlNodePtr h, const struct job *j)
 	const struct model *m = B->m;
 	const char *theme = S_theme(B, j->i);
 	xmlNodePtr sec = S_el(B, h, "section"), tb;
+	const char *given = catalog_theme_title(B->cat, theme);
 	char *label = S_label(theme[0] != '\0' ? theme : "other"), *s;
 
-	s = xasprintf("%s controls", label);
+	s = given != NULL ? xstrdup(given) : xasprintf("%s controls", label);
 	S_eltext(B, sec, "title", s);
 	free(label);
 	free(s);

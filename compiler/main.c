@@ -8,6 +8,7 @@
 #include "compile.h"
 #include "diff.h"
 #include "init.h"
+#include "migrate.h"
 #include "site.h"
 #include "xalloc.h"
 
@@ -82,6 +83,14 @@ static const char *const S_cmd_help[][2] = {
 	    "diagnostics introduced or fixed. With --git, BASE is revision REV of the git\n"
 	    "repository of SRC, read from the repository itself, and HEAD is SRC as it is.\n"
 	    "Exit 0, or 1 with --fail-on new when HEAD has errors BASE did not, 2 could not run.\n"},
+	{"migrate", "usage: ismsc migrate [SRC] [--write] [--as-of DATE] [--werror]\n"
+	    "Check the ISMS in SRC (default .), which must be on catalog: iso27001-2013, then\n"
+	    "print as Markdown the ISO/IEC 27001:2022 control decisions that its 2013 decisions\n"
+	    "imply (through ISO/IEC 27002:2022 Annex B): each 2022 control's applicability and\n"
+	    "implementation and its 2013 sources, the conflicts, the controls new in 2022 still\n"
+	    "to decide, and the references to 2013 controls to update. With --write, also\n"
+	    "write them as control entities to SRC/controls-2022/ (refused, exit 2, when it\n"
+	    "exists). Exit 0 done, 1 the project has errors, 2 could not run.\n"},
 	{"init", "usage: ismsc init DIR\n"
 	    "Start a new ISMS in DIR (created if missing; refused if not empty) from the sample\n"
 	    "that ships with ismsc, without its as_of.\n"},
@@ -244,7 +253,7 @@ main(int argc, char **argv)
 	struct site_options so = {NULL, NULL, SITE_ALL};
 	struct run run;
 	const char *cmd = NULL, *pos[2] = {NULL, NULL}, *git_rev = NULL;
-	int npos = 0, status, help = 0, fail_on_new = 0;
+	int npos = 0, status, help = 0, fail_on_new = 0, write = 0;
 
 	memset(&opt, 0, sizeof(opt));
 	opt.src = ".";
@@ -281,6 +290,8 @@ main(int argc, char **argv)
 				so.format = SITE_DOCBOOK;
 			else
 				return S_usage_error("--format: '%s' is not html or docbook", v);
+		} else if (strcmp(a, "--write") == 0) {
+			write = 1;
 		} else if (strcmp(a, "--werror") == 0) {
 			opt.werror = 1;
 		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
@@ -344,6 +355,15 @@ main(int argc, char **argv)
 		return S_build(&opt, &so, pos, npos);
 	if (so.out != NULL || so.templates != NULL || so.format != SITE_ALL)
 		return S_usage_error("%s", "-o, --templates and --format are options of build");
+	if (strcmp(cmd, "migrate") == 0) {
+		if (npos > 1)
+			return S_usage_error("too many arguments at '%s'", pos[1]);
+		if (npos == 1)
+			opt.src = pos[0];
+		return migrate_run(&opt, write);
+	}
+	if (write)
+		return S_usage_error("%s", "--write is an option of migrate");
 	if (strcmp(cmd, "init") == 0) {
 		char *datadir;
 		if (npos != 1)

@@ -311,6 +311,23 @@ output_commit(struct output *o)
 	return 0;
 }
 
+int
+output_commit_new(struct output *o)
+{
+	if (o->failed || o->tmp == NULL)
+		return -1;
+	/* RENAME_NOREPLACE: a folder made meanwhile is not replaced either */
+	if (renameat2(AT_FDCWD, o->tmp, AT_FDCWD, o->out, RENAME_NOREPLACE) != 0) {
+		struct stat st;
+		if ((errno != EINVAL && errno != ENOSYS) || lstat(o->out, &st) == 0 ||
+		    rename(o->tmp, o->out) != 0)
+			return S_fail(o, "cannot move the new tree to", o->out);
+	}
+	free(o->tmp);
+	o->tmp = NULL;
+	return 0;
+}
+
 void
 output_free(struct output *o)
 {

@@ -36,6 +36,11 @@ int output_copy(struct output *o, const char *path, const char *from);
  * Returns 0, or -1 with the reason in o->err (OUT as it was). */
 int output_commit(struct output *o);
 
+/* Move the new tree into place as OUT, which must not exist (a new folder
+ * of a source tree, as `migrate --write` makes): no marker is written and
+ * nothing is ever replaced. Returns 0, or -1 with the reason in o->err. */
+int output_commit_new(struct output *o);
+
 /* Remove the temporary folder if it is still there, and free o. */
 void output_free(struct output *o);
 

@@ -65,6 +65,15 @@ catalog_find(const struct catalog *c, const char *id)
 	return v ? (int)((intptr_t)v - 1) : -1;
 }
 
+const char *
+catalog_theme_title(const struct catalog *c, const char *theme)
+{
+	for (size_t i = 0; theme != NULL && i < c->nthemes; i++)
+		if (strcmp(c->themes[i].id, theme) == 0)
+			return c->themes[i].title;
+	return NULL;
+}
+
 int
 id_valid(const char *id)
 {
@@ -395,6 +404,19 @@ schemas_load_catalog(struct schemas *s, const char *file, const char *text, size
 	}
 	s->cat.name = (t = ynode_get(root, "catalog")) && t->type == YNODE_SCALAR ? t->str : "";
 	s->cat.title = (t = ynode_get(root, "title")) && t->type == YNODE_SCALAR ? t->str : s->cat.name;
+	if ((t = ynode_get(root, "themes")) != NULL && t->type == YNODE_SEQ) {
+		s->cat.themes = arena_alloc(&s->arena, (t->n + 1) * sizeof(*s->cat.themes));
+		for (size_t i = 0; i < t->n; i++) {
+			const struct ynode *id = ynode_get(t->kids[i], "id");
+			const struct ynode *ti = ynode_get(t->kids[i], "title");
+			if (!id || !ti || id->type || ti->type) {
+				diag_add(d, R_SCHEMA, file, t->kids[i]->line, t->kids[i]->col,
+				    "a catalogue theme needs an id and a title");
+				return -1;
+			}
+			s->cat.themes[s->cat.nthemes++] = (struct catalog_theme){id->str, ti->str};
+		}
+	}
 	s->cat.v = arena_alloc(&s->arena, (c->n + 1) * sizeof(*s->cat.v));
 	for (size_t i = 0; i < c->n; i++) {
 		const struct ynode *id = ynode_get(c->kids[i], "id");

@@ -43,11 +43,17 @@ struct catalog_control {
 	const char *id, *theme, *title;
 };
 
+struct catalog_theme {
+	const char *id, *title;   /* e.g. "A.9", "A.9 Access control" */
+};
+
 struct catalog {
 	const char *name;         /* e.g. "iso27001-2022" */
 	const char *title;        /* e.g. "ISO/IEC 27001:2022 Annex A" */
 	struct catalog_control *v;
 	size_t n;
+	struct catalog_theme *themes; /* as the catalogue lists them */
+	size_t nthemes;
 	struct hash by_id;        /* id -> index + 1 (as a pointer-sized int) */
 };
 
@@ -76,6 +82,9 @@ const struct kinddef *schemas_kind(const struct schemas *s, const char *name);
 const struct fielddef *kind_field(const struct kinddef *k, const char *name);
 /* The index of a catalogue id, or -1. */
 int catalog_find(const struct catalog *c, const char *id);
+/* The title the catalogue gives theme (e.g. "Organizational controls",
+ * "A.9 Access control"), or NULL when it gives none. */
+const char *catalog_theme_title(const struct catalog *c, const char *theme);
 
 /* One reference found in a front matter field. */
 struct fieldref {

@@ -178,5 +178,24 @@ for f in index.html soa.html soa.csv matrix.html matrix.csv risks.html isms.xml 
 done
 if python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); assert len(m["entities"]) == 16, len(m["entities"])' "$out/isms.json"; then ok; else no "isms.json"; fi
 
+# 11. A project on the ISO/IEC 27001:2013 catalogue (the migrate test's tree): its SoA
+# lists the 114 controls under the 14 sections A.5 ... A.18, soa.csv exactly as
+# expected, and every link resolves.
+c13=$here/migrate/basic
+if build "$c13/src" -o "$work/c13"; then
+	[ $regen = 1 ] && cp "$work/c13/soa.csv" "$c13/expected-soa.csv"
+	if cmp -s "$work/c13/soa.csv" "$c13/expected-soa.csv"; then ok
+	else no "2013: soa.csv differs from expected-soa.csv"; diff "$c13/expected-soa.csv" "$work/c13/soa.csv" | head; fi
+	if [ "$(grep -c '^"\?A\.[0-9]*\.[0-9]*\.[0-9]*"\?,' "$work/c13/soa.csv")" = 114 ]; then ok; else no "2013: soa.csv has not 114 catalogue rows"; fi
+	heads=$(grep -o '<th scope="colgroup" colspan="9">[^<]*' "$work/c13/soa.html" | sed 's/.*>//' | tr '\n' '|')
+	want='A.5 Information security policies|A.6 Organization of information security|A.7 Human resource security|A.8 Asset management|A.9 Access control|A.10 Cryptography|A.11 Physical and environmental security|A.12 Operations security|A.13 Communications security|A.14 System acquisition, development and maintenance|A.15 Supplier relationships|A.16 Information security incident management|A.17 Information security aspects of business continuity management|A.18 Compliance|The organisation'"'"'s own controls|'
+	if [ "$heads" = "$want" ]; then ok; else no "2013: soa.html theme headings: $heads"; fi
+	if grep -q 'ISO/IEC 27001:2013 Annex A' "$work/c13/index.html" && [ -f "$work/c13/control/A.18.2.3.html" ]; then ok
+	else no "2013: catalogue title or a control page missing"; fi
+	if $tool links "$work/c13"; then ok; else no "2013: links"; fi
+else
+	no "2013: build failed"; cat "$work/stderr"
+fi
+
 echo "build: $pass passed, $fail failed"
 [ $fail = 0 ]

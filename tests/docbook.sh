@@ -86,5 +86,17 @@ else
 	no "samples: build failed"; sed -n '1,10p' "$work/log"
 fi
 
+# A project on the ISO/IEC 27001:2013 catalogue: valid and readable too, its
+# SoA in one section per 2013 control section.
+if build "$here/migrate/basic/src" "$work/c13"; then
+	validate catalog-2013 "$work/c13/isms.xml"
+	consume catalog-2013 "$work/c13/isms.xml"
+	if [ "$(grep -c '<title>A\.[0-9]* [A-Z]' "$work/c13/isms.xml")" = 14 ] &&
+	    grep -q '<title>A.14 System acquisition, development and maintenance</title>' "$work/c13/isms.xml"; then ok
+	else no "catalog-2013: not 14 SoA sections titled by the catalogue"; fi
+else
+	no "catalog-2013: build failed"; sed -n '1,10p' "$work/log"
+fi
+
 echo "docbook ($bin): $pass passed, $fail failed"
 [ $fail = 0 ]
