@@ -104,6 +104,200 @@ S_strings(struct arena *a, const struct ynode *m, const char *key, size_t *count
 	return v;
 }
 
+long
+config_risk_score(const struct config *c, long l, long i)
+{
+	if (l < 1 || i < 1 || l > c->risk_scale || i > c->risk_scale)
+		return l * i; /* out of range: reported by the schema, scored plainly */
+	if (c->risk_matrix != NULL)
+		return c->risk_matrix[(l - 1) * c->risk_scale + (i - 1)];
+	return l * i;
+}
+
+long
+config_risk_max(const struct config *c)
+{
+	long max = 0;
+
+	for (long l = 1; l <= c->risk_scale; l++)
+		for (long i = 1; i <= c->risk_scale; i++)
+			if (config_risk_score(c, l, i) > max)
+				max = config_risk_score(c, l, i);
+	return max;
+}
+
+const struct risklevel *
+config_risk_level(const struct config *c, long score)
+{
+	for (size_t k = 0; k + 1 < c->nlevels; k++)
+		if (score <= c->levels[k].max)
+			return &c->levels[k];
+	return &c->levels[c->nlevels - 1];
+}
+
+/* risk.likelihood or risk.impact: one label per step of the scale. */
+static const char **
+S_labels(struct arena *a, const struct ynode *risk, const char *key, long scale, struct diags *d)
+{
+	const struct ynode *n = ynode_get(risk, key);
+	size_t count;
+	const char **v = S_strings(a, risk, key, &count, d);
+
+	if (v == NULL)
+		return NULL;
+	if ((long)count != scale || count != n->n) {
+		diag_add(d, R_SCHEMA, CONFIG_FILE, n->line, n->col,
+		    "field 'risk.%s' must list %ld labels, one per step of the scale", key, scale);
+		return NULL;
+	}
+	return v;
+}
+
+/* risk.matrix: scale rows (likelihood 1 first) of scale scores (impact 1 first). */
+static const long *
+S_matrix(struct arena *a, const struct ynode *n, long scale, struct diags *d)
+{
+	long *m = arena_alloc(a, (size_t)(scale * scale) * sizeof(*m));
+
+	if (n->type != YNODE_SEQ || (long)n->n != scale) {
+		diag_add(d, R_SCHEMA, CONFIG_FILE, n->line, n->col,
+		    "field 'risk.matrix' must list %ld rows, one per likelihood", scale);
+		return NULL;
+	}
+	for (long l = 0; l < scale; l++) {
+		const struct ynode *row = n->kids[l];
+		if (row->type != YNODE_SEQ || (long)row->n != scale) {
+			diag_add(d, R_SCHEMA, CONFIG_FILE, row->line, row->col,
+			    "a row of 'risk.matrix' must list %ld scores, one per impact", scale);
+			return NULL;
+		}
+		for (long i = 0; i < scale; i++)
+			if (yvalue_int(row->kids[i], &m[l * scale + i]) != 0 || m[l * scale + i] < 0 ||
+			    m[l * scale + i] > 1000) {
+				diag_add(d, R_SCHEMA, CONFIG_FILE, row->kids[i]->line, row->kids[i]->col,
+				    "a score of 'risk.matrix' must be an integer between 0 and 1000%s", "");
+				return NULL;
+			}
+	}
+	return m;
+}
+
+static int
+S_color(const char *s)
+{
+	size_t n = strlen(s), k = 1;
+
+	if ((n != 4 && n != 7) || s[0] != '#')
+		return 0;
+	while (k < n && strchr("0123456789abcdefABCDEF", s[k]) != NULL)
+		k++;
+	return k == n;
+}
+
+/* risk.levels: bands {name, max, color}, ascending by max. */
+static void
+S_levels(struct config *c, struct arena *a, const struct ynode *n, struct diags *d)
+{
+	static const char *const keys[] = {"name", "max", "color", NULL};
+	struct risklevel *v;
+	size_t k = 0;
+
+	if (n->type != YNODE_SEQ || n->n == 0 || n->n > 16) {
+		S_bad(d, n, "field '%s' must list 1 to 16 levels {name, max, color}", "risk.levels");
+		return;
+	}
+	v = arena_alloc(a, n->n * sizeof(*v));
+	for (size_t j = 0; j < n->n; j++) {
+		const struct ynode *b = n->kids[j];
+		const char *name = NULL, *color = NULL;
+		long max = -1;
+		if (b->type != YNODE_MAP) {
+			S_bad(d, b, "a level of '%s' must be a mapping {name, max, color}", "risk.levels");
+			return;
+		}
+		S_unknown_keys(b, keys, "risk.levels", d);
+		name = S_string(b, "name", d);
+		color = S_string(b, "color", d);
+		S_int(b, "max", 0, 1000000, &max, d);
+		if (name == NULL || !name_valid(name)) {
+			S_bad(d, b, "a level of '%s' needs a name matching [a-z][a-z0-9-]*", "risk.levels");
+			return;
+		}
+		if (color != NULL && !S_color(color)) {
+			const struct ynode *cn = ynode_get(b, "color");
+			diag_add(d, R_SCHEMA, CONFIG_FILE, cn->line, cn->col,
+			    "field 'color' must be a colour #rgb or #rrggbb, not '%s'", color);
+			return;
+		}
+		if (max < 0 || (k > 0 && max <= v[k - 1].max)) {
+			S_bad(d, b, "the levels of '%s' need a max each, ascending", "risk.levels");
+			return;
+		}
+		v[k].name = name;
+		v[k].color = color;
+		v[k++].max = max;
+	}
+	c->levels = v;
+	c->nlevels = k;
+}
+
+/* risk: the methodology (scale, labels, scoring, appetite, levels). */
+static void
+S_risk(struct config *c, struct arena *a, const struct ynode *risk, struct diags *d)
+{
+	static const char *const keys[] = {"scale", "appetite", "likelihood", "impact", "scoring",
+		"matrix", "levels", NULL};
+	const struct ynode *n;
+	const char *scoring;
+	long appetite = -1;
+
+	if (risk->type != YNODE_MAP) {
+		S_bad(d, risk, "field '%s' must be a mapping", "risk");
+		return;
+	}
+	S_unknown_keys(risk, keys, "risk", d);
+	if ((n = ynode_get(risk, "likelihood")) != NULL && n->type == YNODE_SEQ &&
+	    ynode_get(risk, "scale") == NULL && n->n >= 2 && n->n <= 10)
+		c->risk_scale = (long)n->n; /* the labels give the scale */
+	S_int(risk, "scale", 2, 10, &c->risk_scale, d);
+	c->likelihood_labels = S_labels(a, risk, "likelihood", c->risk_scale, d);
+	c->impact_labels = S_labels(a, risk, "impact", c->risk_scale, d);
+	scoring = S_string(risk, "scoring", d);
+	n = ynode_get(risk, "matrix");
+	if (scoring != NULL && strcmp(scoring, "product") != 0 && strcmp(scoring, "matrix") != 0) {
+		const struct ynode *sn = ynode_get(risk, "scoring");
+		diag_add(d, R_SCHEMA, CONFIG_FILE, sn->line, sn->col,
+		    "field 'risk.scoring' must be product or matrix, not '%s'", scoring);
+	} else if (scoring != NULL && strcmp(scoring, "matrix") == 0) {
+		if (n == NULL)
+			S_bad(d, ynode_get(risk, "scoring"), "scoring: matrix needs '%s'", "risk.matrix");
+		else
+			c->risk_matrix = S_matrix(a, n, c->risk_scale, d);
+	} else if (n != NULL) {
+		S_bad(d, n, "field '%s' is used only with scoring: matrix", "risk.matrix");
+	}
+	S_int(risk, "appetite", 0, config_risk_max(c), &appetite, d);
+	if (appetite >= 0)
+		c->risk_appetite = appetite;
+	else if (c->risk_appetite > config_risk_max(c))
+		c->risk_appetite = config_risk_max(c);
+	if ((n = ynode_get(risk, "levels")) != NULL && !ynode_is_null(n))
+		S_levels(c, a, n, d);
+}
+
+/* The default levels: low up to half the appetite, medium up to it, high above. */
+static void
+S_default_levels(struct config *c, struct arena *a)
+{
+	struct risklevel *v = arena_alloc(a, 3 * sizeof(*v));
+
+	v[0] = (struct risklevel){"low", NULL, c->risk_appetite / 2};
+	v[1] = (struct risklevel){"medium", NULL, c->risk_appetite};
+	v[2] = (struct risklevel){"high", NULL, config_risk_max(c)};
+	c->levels = v;
+	c->nlevels = 3;
+}
+
 int
 config_load(struct config *c, struct arena *a, const char *text, size_t len, struct diags *d)
 {
@@ -119,6 +313,7 @@ config_load(struct config *c, struct arena *a, const char *text, size_t len, str
 	c->plugin_instructions = 100000000;
 	c->plugin_memory_mb = 128;
 	c->plugin_reports = 100000;
+	S_default_levels(c, a);
 	if (yaml_load(&y, text, len, &root) != 0)
 		return -1;
 	if (root != NULL && root->type != YNODE_MAP) {
@@ -148,16 +343,11 @@ config_load(struct config *c, struct arena *a, const char *text, size_t len, str
 			c->has_as_of = 1;
 	}
 	S_int(root, "review_interval_months", 1, 120, &c->review_interval_months, d);
-	if ((risk = ynode_get(root, "risk")) != NULL && !ynode_is_null(risk)) {
-		static const char *const keys[] = {"scale", "appetite", NULL};
-		if (risk->type != YNODE_MAP) {
-			S_bad(d, risk, "field '%s' must be a mapping", "risk");
-		} else {
-			S_unknown_keys(risk, keys, "risk", d);
-			S_int(risk, "scale", 2, 10, &c->risk_scale, d);
-			S_int(risk, "appetite", 0, c->risk_scale * c->risk_scale, &c->risk_appetite, d);
-		}
-	}
+	c->levels = NULL;
+	if ((risk = ynode_get(root, "risk")) != NULL && !ynode_is_null(risk))
+		S_risk(c, a, risk, d);
+	if (c->levels == NULL)
+		S_default_levels(c, a); /* from the appetite in force */
 	if ((n = ynode_get(root, "rules")) != NULL && !ynode_is_null(n)) {
 		if (n->type != YNODE_MAP)
 			S_bad(d, n, "field '%s' must be a mapping", "rules");

@@ -13,6 +13,13 @@
 
 #define CONFIG_FILE "isms.yaml"
 
+/* A band of risk scores: scores up to max (and above the band before) are
+ * this level. color is "#rgb" or "#rrggbb", or NULL for the stylesheet's. */
+struct risklevel {
+	const char *name, *color;
+	long max;
+};
+
 struct config {
 	const struct ynode *root;          /* the whole mapping (NULL when empty) */
 	const char *name, *organization;
@@ -22,6 +29,11 @@ struct config {
 	date_t as_of;
 	long review_interval_months;       /* default 12 */
 	long risk_scale, risk_appetite;    /* defaults 5 and 8 */
+	const char **likelihood_labels;    /* risk.likelihood: risk_scale labels, or NULL */
+	const char **impact_labels;        /* risk.impact */
+	const long *risk_matrix;           /* scoring: matrix: [l-1][i-1], else NULL (product) */
+	struct risklevel *levels;          /* ascending; defaults low, medium, high */
+	size_t nlevels;
 	const struct ynode *rules;         /* the rules: mapping, or NULL */
 	const struct ynode *plugins;       /* list of paths, or NULL */
 	long plugin_instructions;          /* plugin_limits: instructions (per rule) */
@@ -41,6 +53,15 @@ int config_load(struct config *c, struct arena *a, const char *text, size_t len,
 /* Apply rules: to the rule table: severities and, for the unknown names,
  * field-unknown warnings. Call once every rule (plugins too) is known. */
 void config_apply_rules(const struct config *c, struct rules *t, struct diags *d);
+
+/* The score of a likelihood and an impact (1..risk_scale) under the
+ * project's scoring: their product, or the matrix's cell. */
+long config_risk_score(const struct config *c, long likelihood, long impact);
+/* The highest score the scoring gives. */
+long config_risk_max(const struct config *c);
+/* The level of a score: the first band whose max it does not exceed
+ * (the last band above every max). */
+const struct risklevel *config_risk_level(const struct config *c, long score);
 
 /* The options mapping of a rule (rules: {name: {severity: ..., ...}}), or NULL. */
 const struct ynode *config_rule_options(const struct config *c, const char *rule);

@@ -122,6 +122,16 @@ S_int(const struct entity *e, const char *f)
 	return v;
 }
 
+/* The score of a likelihood and impact pair under cfg's scoring; 0 when
+ * either is missing. */
+static long
+S_score(const struct config *cfg, const struct entity *e, const char *lf, const char *imf)
+{
+	long l = S_int(e, lf), i = S_int(e, imf);
+
+	return l != 0 && i != 0 ? config_risk_score(cfg, l, i) : 0;
+}
+
 /* The fields whose values differ between two versions of an entity. */
 static char *
 S_changed_fields(const struct entity *a, const struct entity *b)
@@ -286,9 +296,11 @@ diff_report(FILE *fp, struct run *base, struct run *head, const char *base_name,
 			    e->doc->path, t));
 		if (old == NULL)
 			continue;
-		long s0 = S_int(old, "likelihood") * S_int(old, "impact"), s1 = S_int(e, "likelihood") * S_int(e, "impact");
-		long r0 = S_int(old, "residual_likelihood") * S_int(old, "residual_impact");
-		long r1 = S_int(e, "residual_likelihood") * S_int(e, "residual_impact");
+		/* each side scored by its own methodology */
+		long s0 = S_score(&base->cfg, old, "likelihood", "impact");
+		long s1 = S_score(&head->cfg, e, "likelihood", "impact");
+		long r0 = S_score(&base->cfg, old, "residual_likelihood", "residual_impact");
+		long r1 = S_score(&head->cfg, e, "residual_likelihood", "residual_impact");
 		const char *t0 = S_str(old, "treatment");
 		if (s0 != s1 || r0 != r1 || !S_same(entity_get(old, "treatment"), entity_get(e, "treatment"))) {
 			char *line = xasprintf("`%s`: treatment %s → %s, score %ld → %ld, residual %ld → %ld",

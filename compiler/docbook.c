@@ -1243,16 +1243,52 @@ S_cell_ref(struct book *B, xmlNodePtr row, const struct entity *e)
 	S_entity_link(B, S_el(B, row, "entry"), e);
 }
 
+/* The risk methodology of isms.yaml: scales, scoring, appetite, levels. */
+static void
+S_method(struct book *B, xmlNodePtr h)
+{
+	const struct config *c = B->in->cfg;
+	const char *const axis[2] = {"Likelihood", "Impact"};
+	const char **const labels[2] = {c->likelihood_labels, c->impact_labels};
+	char *t = xasprintf("Likelihood and impact are rated from 1 to %ld; a risk's score is %s, "
+	    "and a score above the risk appetite of %ld needs treatment or a named acceptance.",
+	    c->risk_scale, c->risk_matrix != NULL ? "read from the organisation's risk matrix" :
+	    "likelihood \xC3\x97 impact", c->risk_appetite);
+	xmlNodePtr list;
+
+	S_text(B, S_el(B, h, "para"), t);
+	free(t);
+	list = S_el(B, h, "itemizedlist");
+	for (size_t k = 0; k < c->nlevels; k++) {
+		t = k + 1 < c->nlevels ? xasprintf("%s: a score up to %ld", c->levels[k].name,
+		    c->levels[k].max) : xasprintf("%s: any higher score", c->levels[k].name);
+		S_text(B, S_el(B, S_el(B, list, "listitem"), "para"), t);
+		free(t);
+	}
+	for (int a = 0; a < 2; a++) {
+		if (labels[a] == NULL)
+			continue;
+		list = S_el(B, h, "orderedlist");
+		xmlNewProp(list, BAD_CAST "numeration", BAD_CAST "arabic");
+		S_text(B, S_el(B, list, "title"), axis[a]);
+		for (long v = 0; v < c->risk_scale; v++)
+			S_text(B, S_el(B, S_el(B, list, "listitem"), "para"), labels[a][v]);
+	}
+}
+
 /* Likelihood times impact as "20 (4 × 5)" into buf; 0 when either is
  * missing. */
 static int
-S_score(const struct entity *e, const char *lf, const char *imf, char *buf, size_t size)
+S_score(const struct book *B, const struct entity *e, const char *lf, const char *imf, char *buf,
+    size_t size)
 {
+	const struct config *c = B->in->cfg;
 	long l, i;
 
 	if (yvalue_int(entity_get(e, lf), &l) != 0 || yvalue_int(entity_get(e, imf), &i) != 0)
 		return 0;
-	snprintf(buf, size, "%ld (%ld \xC3\x97 %ld)", l * i, l, i);
+	snprintf(buf, size, "%ld (%ld \xC3\x97 %ld, %s)", config_risk_score(c, l, i), l, i,
+	    config_risk_level(c, config_risk_score(c, l, i))->name);
 	return 1;
 }
 
@@ -1289,8 +1325,8 @@ S_risk_table(struct book *B, xmlNodePtr parent, const struct kinddef *k)
 		row = S_el(B, tb, "row");
 		S_cell_ref(B, row, e);
 		S_cells(B, row, e, pub, f1);
-		S_cell(B, row, pub && S_score(e, "likelihood", "impact", buf, sizeof(buf)) ? buf : NULL);
-		S_cell(B, row, pub && S_score(e, "residual_likelihood", "residual_impact", buf,
+		S_cell(B, row, pub && S_score(B, e, "likelihood", "impact", buf, sizeof(buf)) ? buf : NULL);
+		S_cell(B, row, pub && S_score(B, e, "residual_likelihood", "residual_impact", buf,
 		    sizeof(buf)) ? buf : NULL);
 		S_cells(B, row, e, pub, f2);
 	}
@@ -1498,12 +1534,7 @@ S_piece_head(struct book *B, xmlNodePtr h, const struct job *j)
 	S_eltext(B, h, "title", title);
 	free(title);
 	if (strcmp(k->name, "risk") == 0) {
-		char *s = xasprintf("Likelihood and impact are rated from 1 to %ld; a risk's score is "
-		    "likelihood \xC3\x97 impact, and a score above the risk appetite of %ld needs "
-		    "treatment or a named acceptance.", B->in->cfg->risk_scale,
-		    B->in->cfg->risk_appetite);
-		S_text(B, S_el(B, h, "para"), s);
-		free(s);
+		S_method(B, h);
 		S_risk_table(B, h, k);
 	} else if (strcmp(k->name, "asset") == 0) {
 		S_asset_table(B, h, k);
@@ -1668,9 +1699,9 @@ S_piece_matrix_risks(struct book *B, xmlNodePtr h, const struct job *j)
 			const char *id = n > 0 ? S_item(list, r) : NULL, *to = NULL;
 			xmlNodePtr row = S_el(B, tb, "row"), cc;
 			S_cell_ref(B, row, e);
-			S_cell(B, row, pub && S_score(e, "likelihood", "impact", buf, sizeof(buf)) ? buf
+			S_cell(B, row, pub && S_score(B, e, "likelihood", "impact", buf, sizeof(buf)) ? buf
 			    : NULL);
-			S_cell(B, row, pub && S_score(e, "residual_likelihood", "residual_impact", buf,
+			S_cell(B, row, pub && S_score(B, e, "residual_likelihood", "residual_impact", buf,
 			    sizeof(buf)) ? buf : NULL);
 			S_cells(B, row, e, pub, ft);
 			cc = S_el(B, row, "entry");

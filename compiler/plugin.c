@@ -10,6 +10,7 @@
 #include "plugin.h"
 
 #include <lauxlib.h>
+#include <limits.h>
 #include <lua.h>
 #include <lualib.h>
 #include <stdio.h>
@@ -501,6 +502,38 @@ S_valid(const struct entity *e)
 	return e != NULL && e->valid && !e->duplicate && e->kind != NULL ? e : NULL;
 }
 
+/* isms.risk.score(likelihood, impact): the score under the project's
+ * scoring (product or matrix); nil when either is not an integer. */
+static int
+S_risk_score(lua_State *L)
+{
+	struct plugins *p = S_self(L);
+	int ok1, ok2;
+	lua_Integer l = lua_tointegerx(L, 1, &ok1), i = lua_tointegerx(L, 2, &ok2);
+
+	if (!ok1 || !ok2 || l < -1000000 || l > 1000000 || i < -1000000 || i > 1000000)
+		lua_pushnil(L);
+	else
+		lua_pushinteger(L, config_risk_score(p->in->config, (long)l, (long)i));
+	return 1;
+}
+
+/* isms.risk.level(score): the name of the level band the score falls in. */
+static int
+S_risk_level(lua_State *L)
+{
+	struct plugins *p = S_self(L);
+	int ok;
+	lua_Integer s = lua_tointegerx(L, 1, &ok);
+
+	if (!ok)
+		lua_pushnil(L);
+	else
+		lua_pushstring(L, config_risk_level(p->in->config, s < LONG_MIN / 2 ? LONG_MIN / 2 :
+		    s > LONG_MAX / 2 ? LONG_MAX / 2 : (long)s)->name);
+	return 1;
+}
+
 /* t[key] for every kind of view; pushes one value. */
 static int
 S_index(lua_State *L)
@@ -660,6 +693,12 @@ S_index(lua_State *L)
 			lua_pushinteger(L, p->in->config->risk_scale);
 		else if (!strcmp(k, "appetite"))
 			lua_pushinteger(L, p->in->config->risk_appetite);
+		else if (!strcmp(k, "scoring"))
+			lua_pushstring(L, p->in->config->risk_matrix != NULL ? "matrix" : "product");
+		else if (!strcmp(k, "score"))
+			lua_pushcfunction(L, S_risk_score);
+		else if (!strcmp(k, "level"))
+			lua_pushcfunction(L, S_risk_level);
 		else
 			lua_pushnil(L);
 		return 1;
@@ -688,7 +727,8 @@ S_key_at(lua_State *L, const struct view *v, lua_Integer pos)
 	static const char *const cat_keys[] = {"id", "title", "theme", NULL};
 	static const char *const kind_keys[] = {"name", "plural", "fields", NULL};
 	static const char *const field_keys[] = {"name", "type", "required", "kind", NULL};
-	static const char *const settings_keys[] = {"scale", "appetite", NULL};
+	static const char *const settings_keys[] = {"scale", "appetite", "scoring", "score", "level",
+	    NULL};
 	const char *const *fixed = NULL;
 	lua_Integer nfixed = 0;
 

@@ -577,9 +577,7 @@ S_fact(const struct site *s, const struct entity *e, const char *name, const str
 static const char *
 S_level(const struct site *s, long score)
 {
-	long a = s->cfg->risk_appetite;
-
-	return score > a ? "high" : score > a / 2 ? "medium" : "low";
+	return config_risk_level(s->cfg, score)->name;
 }
 
 static int
@@ -599,11 +597,13 @@ S_risk(const struct site *s, const struct entity *e)
 	if (!S_int(e, "likelihood", &l) || !S_int(e, "impact", &i))
 		return NULL;
 	j = json_pack("{s:I, s:I, s:I, s:s, s:I}", "likelihood", (json_int_t)l, "impact",
-	    (json_int_t)i, "inherent", (json_int_t)(l * i), "level", S_level(s, l * i), "appetite",
+	    (json_int_t)i, "inherent", (json_int_t)config_risk_score(s->cfg, l, i), "level",
+	    S_level(s, config_risk_score(s->cfg, l, i)), "appetite",
 	    (json_int_t)s->cfg->risk_appetite);
 	if (S_int(e, "residual_likelihood", &rl) && S_int(e, "residual_impact", &ri)) {
-		json_object_set_new(j, "residual", json_integer(rl * ri));
-		json_object_set_new(j, "residual_level", json_string(S_level(s, rl * ri)));
+		long r = config_risk_score(s->cfg, rl, ri);
+		json_object_set_new(j, "residual", json_integer(r));
+		json_object_set_new(j, "residual_level", json_string(S_level(s, r)));
 	}
 	return j;
 }
@@ -1202,6 +1202,18 @@ S_matrix(struct site *s, struct mu_buf *b)
 }
 
 /* A heat map: likelihood up, impact across, the count of risks per cell. */
+/* "likelihood 3 (Possible)" into a heat map's tooltip. */
+static void
+S_axis(struct mu_buf *b, const char *axis, const char **labels, long v)
+{
+	S_bprintf(b, "%s %ld", axis, v);
+	if (labels != NULL) {
+		mu_buf_put(b, " (", 2);
+		S_svg_text(b, labels[v - 1]);
+		mu_buf_put(b, ")", 1);
+	}
+}
+
 static json_t *
 S_heatmap(const struct site *s, const struct entity **v, size_t n, int residual)
 {
@@ -1227,11 +1239,18 @@ S_heatmap(const struct site *s, const struct entity **v, size_t n, int residual)
 	    residual ? "risks by residual likelihood and impact" : "risks by likelihood and impact");
 	for (long l = scale; l >= 1; l--) {
 		for (long im = 1; im <= scale; im++) {
-			long x = M + (im - 1) * C, y = (scale - l) * C;
-			S_bprintf(&b, "<rect class=\"cell %s\" x=\"%ld\" y=\"%ld\" width=\"%d\" height=\"%d\">"
-			    "<title>likelihood %ld, impact %ld: score %ld, %d risk%s</title></rect>",
-			    S_level(s, l * im), x, y, C - 2, C - 2, l, im, l * im, count[l][im],
-			    count[l][im] == 1 ? "" : "s");
+			long x = M + (im - 1) * C, y = (scale - l) * C, sc = config_risk_score(s->cfg, l, im);
+			const struct risklevel *lv = config_risk_level(s->cfg, sc);
+			S_bprintf(&b, "<rect class=\"cell %s\" x=\"%ld\" y=\"%ld\" width=\"%d\" height=\"%d\"",
+			    lv->name, x, y, C - 2, C - 2);
+			if (lv->color != NULL) /* a checked #rgb or #rrggbb */
+				S_bprintf(&b, " style=\"fill: %s\"", lv->color);
+			mu_buf_put(&b, "><title>", 8);
+			S_axis(&b, "likelihood", s->cfg->likelihood_labels, l);
+			mu_buf_put(&b, ", ", 2);
+			S_axis(&b, "impact", s->cfg->impact_labels, im);
+			S_bprintf(&b, ": score %ld, %s, %d risk%s</title></rect>", sc, lv->name,
+			    count[l][im], count[l][im] == 1 ? "" : "s");
 			if (count[l][im] > 0)
 				S_bprintf(&b, "<text class=\"count\" x=\"%ld\" y=\"%ld\" text-anchor=\"middle\">"
 				    "%d</text>", x + C / 2 - 1, y + C / 2 + 4, count[l][im]);
@@ -1250,6 +1269,41 @@ S_heatmap(const struct site *s, const struct entity **v, size_t n, int residual)
 	j = json_stringn(b.s, b.len);
 	mu_buf_free(&b);
 	return j;
+}
+
+/* The risk methodology of isms.yaml for the templates: scoring, the
+ * scales' labels, the level bands with their score ranges. */
+static json_t *
+S_method(const struct site *s)
+{
+	const struct config *c = s->cfg;
+	json_t *levels = json_array(), *scales = json_array();
+	long lo = config_risk_max(c);
+	const char *const axis[2] = {"Likelihood", "Impact"};
+	const char **const labels[2] = {c->likelihood_labels, c->impact_labels};
+
+	for (long l = 1; l <= c->risk_scale; l++)
+		for (long i = 1; i <= c->risk_scale; i++)
+			if (config_risk_score(c, l, i) < lo)
+				lo = config_risk_score(c, l, i); /* the lowest score there is */
+	for (size_t k = 0; k < c->nlevels; k++) {
+		long hi = k + 1 < c->nlevels ? c->levels[k].max : config_risk_max(c);
+		json_array_append_new(levels, json_pack("{s:s, s:I, s:I, s:o}", "name",
+		    c->levels[k].name, "from", (json_int_t)lo, "to", (json_int_t)hi, "color",
+		    S_jstr(c->levels[k].color)));
+		lo = hi + 1;
+	}
+	for (int a = 0; a < 2; a++) {
+		json_t *steps = json_array();
+		for (long v = 1; labels[a] != NULL && v <= c->risk_scale; v++)
+			json_array_append_new(steps, json_pack("{s:I, s:o}", "value", (json_int_t)v,
+			    "label", S_jstr(labels[a][v - 1])));
+		json_array_append_new(scales, json_pack("{s:s, s:b, s:o}", "name", axis[a], "labelled",
+		    labels[a] != NULL, "steps", steps));
+	}
+	return json_pack("{s:s, s:b, s:o, s:o, s:I}", "scoring", c->risk_matrix != NULL ?
+	    "matrix" : "product", "matrix", c->risk_matrix != NULL, "levels", levels, "scales",
+	    scales, "max", (json_int_t)config_risk_max(c));
 }
 
 static void
@@ -1289,6 +1343,7 @@ S_risks(struct site *s, struct mu_buf *b)
 	json_object_set_new(ctx, "rows", rows);
 	json_object_set_new(ctx, "scale", json_integer(s->cfg->risk_scale));
 	json_object_set_new(ctx, "appetite", json_integer(s->cfg->risk_appetite));
+	json_object_set_new(ctx, "method", S_method(s));
 	json_object_set_new(ctx, "heat_before", S_heatmap(s, v, n, 0));
 	json_object_set_new(ctx, "heat_after", S_heatmap(s, v, n, 1));
 	free(v);
@@ -1451,7 +1506,7 @@ S_index(struct site *s, struct md_parser *p, struct mu_buf *b)
 	json_t *ctx = S_ctx(s, "index.html", "Home", "index", NULL, NULL);
 	const char *part[2][2] = {{"scope", "4.3"}, {"policy", "5.2"}};
 	long soa[8] = {0}; /* decided applicable excluded implemented partial planned not */
-	long before[3] = {0}, after[3] = {0}, untreated = 0, nrisks = 0;
+	long before[16] = {0}, after[16] = {0}, untreated = 0, nrisks = 0;
 	json_t *overdue = json_array(), *objectives = json_array(), *kinds = json_array();
 	json_t *findings = json_array(), *actions = json_array(), *incidents = json_array();
 	const struct entity *latest[2] = {NULL, NULL}; /* the latest audit, review */
@@ -1502,13 +1557,15 @@ S_index(struct site *s, struct md_parser *p, struct mu_buf *b)
 			continue;
 		if (strcmp(e->kind->name, "risk") == 0 && S_int(e, "likelihood", &l) &&
 		    S_int(e, "impact", &im)) {
-			const char *lv = S_level(s, l * im), *t = entity_str(e, "treatment");
+			const struct risklevel *lv = config_risk_level(s->cfg,
+			    config_risk_score(s->cfg, l, im));
+			const char *t = entity_str(e, "treatment");
 			size_t ncontrols = 0;
 			nrisks++;
-			before[lv[0] == 'h' ? 0 : lv[0] == 'm' ? 1 : 2]++;
+			before[lv - s->cfg->levels]++;
 			if (S_int(e, "residual_likelihood", &l) && S_int(e, "residual_impact", &im))
-				lv = S_level(s, l * im);
-			after[lv[0] == 'h' ? 0 : lv[0] == 'm' ? 1 : 2]++;
+				lv = config_risk_level(s->cfg, config_risk_score(s->cfg, l, im));
+			after[lv - s->cfg->levels]++;
 			for (size_t k = 0; k < e->doc->nrefs; k++)
 				ncontrols += e->doc->refs[k].field != NULL &&
 				    strcmp(e->doc->refs[k].field->name, "controls") == 0;
@@ -1551,11 +1608,16 @@ S_index(struct site *s, struct md_parser *p, struct mu_buf *b)
 			    last->type == YNODE_SCALAR ? last->str : NULL)));
 		}
 	}
-	json_object_set_new(ctx, "risks", json_pack("{s:I, s:{s:I, s:I, s:I}, s:{s:I, s:I, s:I}, s:I}",
-	    "total", (json_int_t)nrisks, "before", "high", (json_int_t)before[0], "medium",
-	    (json_int_t)before[1], "low", (json_int_t)before[2], "after", "high",
-	    (json_int_t)after[0], "medium", (json_int_t)after[1], "low", (json_int_t)after[2],
-	    "untreated", (json_int_t)untreated));
+	{
+		/* by level, the highest first */
+		json_t *levels = json_array();
+		for (size_t k = s->cfg->nlevels; k-- > 0;)
+			json_array_append_new(levels, json_pack("{s:s, s:I, s:I, s:o}", "name",
+			    s->cfg->levels[k].name, "before", (json_int_t)before[k], "after",
+			    (json_int_t)after[k], "color", S_jstr(s->cfg->levels[k].color)));
+		json_object_set_new(ctx, "risks", json_pack("{s:I, s:o, s:I}", "total",
+		    (json_int_t)nrisks, "levels", levels, "untreated", (json_int_t)untreated));
+	}
 	for (size_t i = 0; i < s->nkinds; i++)
 		json_array_append_new(kinds, json_pack("{s:o, s:I, s:s}", "title",
 		    S_jstr(s->kinds[i].k->plural), "count", (json_int_t)s->kinds[i].count, "href",
@@ -1632,7 +1694,7 @@ static void
 S_model_json(struct site *s)
 {
 	char asof[11];
-	json_t *root, *ents = json_array(), *pages = json_array(), *diags = json_array();
+	json_t *root, *ents = json_array(), *pages = json_array(), *diags = json_array(), *method;
 
 	date_format(s->r->as_of, asof);
 	for (size_t i = 0; i < s->m->n; i++) {
@@ -1698,6 +1760,10 @@ S_model_json(struct site *s)
 	    S_jstr(s->cfg->organization), "as_of", asof, "catalog", s->sch->cat.name, "risk",
 	    "scale", (int)s->cfg->risk_scale, "appetite", (int)s->cfg->risk_appetite, "entities",
 	    ents, "pages", pages, "diagnostics", diags);
+	/* the methodology beside scale and appetite: scoring, levels, labels */
+	method = S_method(s);
+	json_object_update(json_object_get(root, "risk"), method);
+	json_decref(method);
 	S_dump(s, "isms.json", root, "", "");
 	json_decref(root);
 }

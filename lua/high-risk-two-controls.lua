@@ -11,7 +11,7 @@ return {
   check = function(isms, report, options)
     local threshold = tonumber(options.threshold) or 15
     for _, r in ipairs(isms.risks) do
-      local score = r.likelihood * r.impact
+      local score = isms.risk.score(r.likelihood, r.impact)
       if r.treatment == "mitigate" and score >= threshold and #r.controls < 2 then
         report(r, "risk '%s' scores %d (threshold %d) but has %d control%s; it needs two",
           r.id, score, threshold, #r.controls, #r.controls == 1 and "" or "s")

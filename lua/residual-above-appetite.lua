@@ -13,7 +13,7 @@ return {
     local appetite = isms.risk.appetite
     for _, r in ipairs(isms.risks) do
       if r.treatment ~= "accept" and r.residual_likelihood and r.residual_impact then
-        local residual = r.residual_likelihood * r.residual_impact
+        local residual = isms.risk.score(r.residual_likelihood, r.residual_impact)
         if residual > appetite and (r.accepted_by == nil or r.accepted_on == nil) then
           report(r, "risk '%s' keeps a residual score of %d, above the appetite of %d, and is not accepted",
             r.id, residual, appetite)

@@ -98,5 +98,17 @@ else
 	no "catalog-2013: build failed"; sed -n '1,10p' "$work/log"
 fi
 
+# A risk methodology of its own (labels, a matrix, four levels): still valid,
+# the levels and labels in the risk chapter.
+if build "$here/build/method/src" "$work/method"; then
+	validate method "$work/method/isms.xml"
+	if grep -q '<para>critical: any higher score</para>' "$work/method/isms.xml" &&
+	    grep -q '<para>Almost certain</para>' "$work/method/isms.xml" &&
+	    grep -q '14 (3 × 4, critical)' "$work/method/isms.xml"; then ok
+	else no "method: levels, labels or matrix scores missing from the risk chapter"; fi
+else
+	no "method: build failed"; sed -n '1,10p' "$work/log"
+fi
+
 echo "docbook ($bin): $pass passed, $fail failed"
 [ $fail = 0 ]
