@@ -21,6 +21,7 @@ struct config {
 	int has_as_of;
 	date_t as_of;
 	long review_interval_months;       /* default 12 */
+	long audit_interval_months;        /* default 12; the audit rules' cycle (clause 9.2) */
 	long risk_scale, risk_appetite;    /* defaults 5 and 8 */
 	const struct ynode *rules;         /* the rules: mapping, or NULL */
 	const struct ynode *plugins;       /* list of paths, or NULL */
