@@ -6,8 +6,9 @@
 #include "schema.h"
 
 static const char *const S_keys[] = {
-	"name", "organization", "catalog", "as_of", "review_interval_months", "risk",
-	"rules", "plugins", "plugin_limits", "publish", "templates", NULL
+	"name", "organization", "catalog", "as_of", "review_interval_months",
+	"audit_interval_months", "risk", "rules", "plugins", "plugin_limits", "publish",
+	"templates", NULL
 };
 
 static void
@@ -308,6 +309,7 @@ config_load(struct config *c, struct arena *a, const char *text, size_t len, str
 	memset(c, 0, sizeof(*c));
 	c->catalog = "iso27001-2022";
 	c->review_interval_months = 12;
+	c->audit_interval_months = 12;
 	c->risk_scale = 5;
 	c->risk_appetite = 8;
 	c->plugin_instructions = 100000000;
@@ -343,6 +345,8 @@ config_load(struct config *c, struct arena *a, const char *text, size_t len, str
 			c->has_as_of = 1;
 	}
 	S_int(root, "review_interval_months", 1, 120, &c->review_interval_months, d);
+	/* read by the audit-interval and audit-coverage rules through isms.config */
+	S_int(root, "audit_interval_months", 1, 120, &c->audit_interval_months, d);
 	c->levels = NULL;
 	if ((risk = ynode_get(root, "risk")) != NULL && !ynode_is_null(risk))
 		S_risk(c, a, risk, d);

@@ -28,6 +28,7 @@ struct config {
 	int has_as_of;
 	date_t as_of;
 	long review_interval_months;       /* default 12 */
+	long audit_interval_months;        /* default 12; the audit rules' cycle (clause 9.2) */
 	long risk_scale, risk_appetite;    /* defaults 5 and 8 */
 	const char **likelihood_labels;    /* risk.likelihood: risk_scale labels, or NULL */
 	const char **impact_labels;        /* risk.impact */

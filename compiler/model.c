@@ -227,6 +227,13 @@ S_kindname(const struct entity *e)
 	return e->kind ? e->kind->name : e->kindname;
 }
 
+/* "a" or "an" before a kind's name: "an audit", "an incident". */
+static const char *
+S_article(const char *word)
+{
+	return word != NULL && word[0] != '\0' && strchr("aeiou", word[0]) != NULL ? "an" : "a";
+}
+
 static void
 S_resolve(struct model *m, const struct schemas *sch, struct diags *d)
 {
@@ -261,7 +268,7 @@ S_resolve(struct model *m, const struct schemas *sch, struct diags *d)
 				}
 				if (want != NULL && strcmp(want, "control") != 0 && strcmp(want, "catalog") != 0) {
 					diag_add(d, R_REF_KIND, doc->path, r->line, r->col,
-					    "'%s' is a control, not a %s", r->id, want);
+					    "'%s' is a control, not %s %s", r->id, S_article(want), want);
 					r->cat = -1;
 					continue;
 				}
@@ -269,8 +276,8 @@ S_resolve(struct model *m, const struct schemas *sch, struct diags *d)
 				continue;
 			}
 			if (want != NULL && strcmp(S_kindname(e), want) != 0) {
-				diag_add(d, R_REF_KIND, doc->path, r->line, r->col, "'%s' is a %s, not a %s",
-				    r->id, S_kindname(e), want);
+				diag_add(d, R_REF_KIND, doc->path, r->line, r->col, "'%s' is %s %s, not %s %s",
+				    r->id, S_article(S_kindname(e)), S_kindname(e), S_article(want), want);
 				continue;
 			}
 			r->to = e;
