@@ -12,7 +12,7 @@ VERSION := 0.1.0
 SHARED  ?= ../shared
 
 CC      ?= cc
-PKGS    := libcmark-gfm yaml-0.1 libxml-2.0 lua5.4 jansson libgit2
+PKGS    := libcmark-gfm yaml-0.1 libxml-2.0 lua5.4 jansson libgit2 libarchive nettle
 # cmark-gfm's extensions library has no .pc file: linked by name.
 CMARK_EXT_LIBS := -lcmark-gfm-extensions
 
@@ -40,7 +40,7 @@ all: build/ismsc
 
 # Debian packages that provide what the build and the tests need.
 DEB_PKGS := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm libyaml-dev \
-            libxml2-dev liblua5.4-dev libcmocka-dev libjansson-dev libgit2-dev mandoc git valgrind python3 \
+            libxml2-dev liblua5.4-dev libcmocka-dev libjansson-dev libgit2-dev libarchive-dev nettle-dev mandoc git valgrind python3 \
             python3-jsonschema time libxml2-utils docbook5-xml jing xsltproc docbook-xsl-ns pandoc
 
 # Install the Debian packages in $$missing (as root, with apt-get), or say which.
