@@ -109,6 +109,8 @@ asan: build/asan/ismsc
 	  tests/diff.sh build/asan/ismsc
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  tests/build.sh build/asan/ismsc
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  tests/pack.sh build/asan/ismsc
 
 valgrind: build/ismsc
 	tests/valgrind.sh build/ismsc
@@ -124,6 +126,7 @@ test: deps
 	tests/sarif.sh build/ismsc
 	tests/diff.sh build/ismsc
 	tests/build.sh build/ismsc
+	tests/pack.sh build/ismsc
 	tests/docbook.sh build/ismsc
 	$(MAKE) browser
 	tests/man.sh

@@ -47,6 +47,8 @@ struct pack {
 	struct member *m;
 	size_t n, cap;
 	char *buf;             /* CHUNK bytes */
+	int fd;                /* the zip, while it is written */
+	int werr;              /* the first error writing it, or 0 */
 };
 
 static int
@@ -369,30 +371,59 @@ out:
 	return rc;
 }
 
+/* libarchive's output: the first write error is kept and told after the
+ * close, so that libarchive always finishes its entry and frees its
+ * compressor (it does not on the way out of a failed write). */
+static la_ssize_t
+S_out(struct archive *a, void *ctx, const void *buf, size_t n)
+{
+	struct pack *p = ctx;
+	const char *s = buf;
+
+	(void)a;
+	for (size_t left = n; p->werr == 0 && left > 0;) {
+		ssize_t w = write(p->fd, s, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			p->werr = errno;
+			break;
+		}
+		s += w;
+		left -= (size_t)w;
+	}
+	return (la_ssize_t)n;
+}
+
 static int
 S_zip(struct pack *p, const char *path)
 {
-	struct archive *a = archive_write_new();
+	struct archive *a;
 	time_t mtime = (time_t)p->r->as_of * 86400;
-	int rc = -1;
+	int rc = 0;
 
+	p->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (p->fd < 0)
+		return S_fail(p, "cannot write %s: %s", PACK_NAME, strerror(errno));
+	a = archive_write_new();
 	if (archive_write_set_format_zip(a) != ARCHIVE_OK ||
 	    archive_write_set_options(a, "zip:compression=deflate,zip:hdrcharset=UTF-8") != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
-	    archive_write_open_filename(a, path) != ARCHIVE_OK) {
-		S_fail(p, "cannot write %s: %s", PACK_NAME, archive_error_string(a));
-		goto out;
+	    archive_write_open(a, p, NULL, S_out, NULL) != ARCHIVE_OK) {
+		rc = S_fail(p, "cannot write %s: %s", PACK_NAME, archive_error_string(a));
+		archive_write_free(a);
+		close(p->fd);
+		return rc;
 	}
-	for (size_t i = 0; i < p->n; i++)
-		if (S_member(p, a, &p->m[i], mtime) != 0)
-			goto out;
-	if (archive_write_close(a) != ARCHIVE_OK) {
-		S_fail(p, "cannot write %s: %s", PACK_NAME, archive_error_string(a));
-		goto out;
-	}
-	rc = 0;
-out:
+	for (size_t i = 0; i < p->n && rc == 0 && p->werr == 0; i++)
+		rc = S_member(p, a, &p->m[i], mtime);
+	if (archive_write_close(a) != ARCHIVE_OK && rc == 0)
+		rc = S_fail(p, "cannot write %s: %s", PACK_NAME, archive_error_string(a));
 	archive_write_free(a);
+	if (close(p->fd) != 0 && p->werr == 0)
+		p->werr = errno;
+	if (p->werr != 0 && rc == 0)
+		rc = S_fail(p, "cannot write %s: %s", PACK_NAME, strerror(p->werr));
 	return rc;
 }
 
