@@ -12,7 +12,7 @@ VERSION := 0.1.0
 SHARED  ?= ../shared
 
 CC      ?= cc
-PKGS    := libcmark-gfm yaml-0.1 libxml-2.0 lua5.4 jansson libgit2
+PKGS    := libcmark-gfm yaml-0.1 libxml-2.0 lua5.4 jansson libgit2 libarchive nettle
 # cmark-gfm's extensions library has no .pc file: linked by name.
 CMARK_EXT_LIBS := -lcmark-gfm-extensions
 
@@ -40,8 +40,9 @@ all: build/ismsc
 
 # Debian packages that provide what the build and the tests need.
 DEB_PKGS := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm libyaml-dev \
-            libxml2-dev liblua5.4-dev libcmocka-dev libjansson-dev libgit2-dev mandoc git valgrind python3 \
-            python3-jsonschema python3-yaml time libxml2-utils docbook5-xml jing xsltproc docbook-xsl-ns pandoc
+            libxml2-dev liblua5.4-dev libcmocka-dev libjansson-dev libgit2-dev libarchive-dev nettle-dev \
+            mandoc git valgrind python3 python3-jsonschema python3-yaml time libxml2-utils docbook5-xml jing \
+            xsltproc docbook-xsl-ns pandoc
 
 # Install the Debian packages in $$missing (as root, with apt-get), or say which.
 define INSTALL_MISSING
@@ -113,6 +114,8 @@ asan: build/asan/ismsc
 	  tests/mandatory.sh build/asan/ismsc
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  tests/migrate.sh build/asan/ismsc
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  tests/pack.sh build/asan/ismsc
 
 valgrind: build/ismsc
 	tests/valgrind.sh build/ismsc
@@ -131,6 +134,7 @@ test: deps
 	python3 tests/catalogs/check.py schemas
 	tests/migrate.sh build/ismsc
 	tests/build.sh build/ismsc
+	tests/pack.sh build/ismsc
 	tests/docbook.sh build/ismsc
 	$(MAKE) browser
 	tests/man.sh

@@ -297,18 +297,46 @@ run_finish(struct run *r)
 	diags_finish(&r->diags, &r->rules);
 }
 
+/* Print the sorted diagnostics to fp in format, paths after prefix. */
+static int
+S_print(struct run *r, FILE *fp, enum diag_format format, const char *prefix, int errors_only)
+{
+	size_t errors, warnings;
+	char date[11];
+	struct diagfmt f;
+
+	diags_count(&r->diags, &r->rules, &errors, &warnings);
+	date_format(r->as_of, date);
+	f = (struct diagfmt){&r->diags, &r->rules, prefix, date, r->nfiles, errors, warnings,
+	    errors_only, S_entity_of, &r->model};
+	switch (format) {
+	case DIAG_JSON:
+		return diagfmt_json(fp, &f);
+	case DIAG_SARIF:
+		return diagfmt_sarif(fp, &f);
+	case DIAG_GITHUB:
+		return diagfmt_github(fp, &f);
+	default:
+		diags_print_text(fp, &r->diags, &r->rules, errors_only);
+		return ferror(fp) ? -1 : 0;
+	}
+}
+
+int
+run_print(struct run *r, FILE *fp, enum diag_format format)
+{
+	return S_print(r, fp, format, "", 0);
+}
+
 int
 run_report(struct run *r)
 {
 	size_t errors, warnings;
-	char date[11];
 	char *prefix = NULL;
-	struct diagfmt f;
-	int rc = 0;
+	int rc;
 
 	run_finish(r);
 	diags_count(&r->diags, &r->rules, &errors, &warnings);
-	date_format(r->as_of, date);
 	if (r->opt->path_prefix != NULL) {
 		size_t n = strlen(r->opt->path_prefix);
 		prefix = n == 0 || r->opt->path_prefix[n - 1] == '/' ? xstrdup(r->opt->path_prefix)
@@ -316,22 +344,7 @@ run_report(struct run *r)
 	} else if (r->opt->format == DIAG_SARIF || r->opt->format == DIAG_GITHUB) {
 		prefix = S_git_prefix(r->opt->src);
 	}
-	f = (struct diagfmt){&r->diags, &r->rules, prefix ? prefix : "", date, r->nfiles, errors,
-	    warnings, r->opt->quiet, S_entity_of, &r->model};
-	switch (r->opt->format) {
-	case DIAG_JSON:
-		rc = diagfmt_json(stdout, &f);
-		break;
-	case DIAG_SARIF:
-		rc = diagfmt_sarif(stdout, &f);
-		break;
-	case DIAG_GITHUB:
-		rc = diagfmt_github(stdout, &f);
-		break;
-	default:
-		diags_print_text(stdout, &r->diags, &r->rules, r->opt->quiet);
-		break;
-	}
+	rc = S_print(r, stdout, r->opt->format, prefix ? prefix : "", r->opt->quiet);
 	free(prefix);
 	if (fflush(stdout) != 0 || rc != 0) {
 		fputs("ismsc: cannot write the diagnostics\n", stderr);

@@ -3,6 +3,8 @@
 #ifndef ISMSC_COMPILE_H
 #define ISMSC_COMPILE_H
 
+#include <stdio.h>
+
 #include "config.h"
 #include "date.h"
 #include "diag.h"
@@ -51,6 +53,10 @@ void run_finish(struct run *r);
 /* Sort and print the diagnostics and the summary; returns the exit status
  * (0, or 1 for errors, or for warnings under --werror). */
 int run_report(struct run *r);
+/* Print every diagnostic of a reported run (errors and warnings, whatever
+ * --quiet says) to fp in format, paths as they are in SRC. Returns 0, or -1
+ * when the output failed. */
+int run_print(struct run *r, FILE *fp, enum diag_format format);
 void run_free(struct run *r);
 
 /* Threads to use: opt->threads, else $ISMSC_THREADS, else the cores, up to 4. */

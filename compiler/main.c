@@ -52,6 +52,9 @@ static const char S_help[] =
     "  --templates DIR    build: templates that override the compiler's\n"
     "  --format FMT       build: html (everything, the default) or docbook\n"
     "                     (isms.xml only)\n"
+    "  --pack             build: also OUT/audit-pack.zip, the audit pack: the\n"
+    "                     manual, the diagnostics, the source revision and a\n"
+    "                     SHA-256 manifest\n"
     "\n"
     "Diagnostics go to standard output, one per line, sorted:\n"
     "  FILE:LINE:COL: SEVERITY: MESSAGE [RULE]\n"
@@ -63,13 +66,16 @@ static const char S_help[] =
 
 static const char *const S_cmd_help[][2] = {
 	{"build", "usage: ismsc build [SRC] [-o OUT] [--templates DIR] [--format html|docbook]\n"
-	    "                   [--as-of DATE] [--werror] [--quiet] [--diagnostics FMT]\n"
+	    "                   [--pack] [--as-of DATE] [--werror] [--quiet] [--diagnostics FMT]\n"
 	    "Check the ISMS in SRC (default .), then, when it has no errors, write the manual\n"
 	    "to OUT (default SRC/_site): index.html, a page per entity and plain page,\n"
 	    "soa.html/.csv, matrix.html/.csv, risks.html, isms.json, isms.xml, the search\n"
 	    "index and assets/. OUT is written beside and swapped in whole; a folder that\n"
 	    "ismsc did not write (no .ismsc-output marker), the source folder and a folder\n"
-	    "holding it are refused (exit 2). A build with errors writes nothing (exit 1).\n"},
+	    "holding it are refused (exit 2). A build with errors writes nothing (exit 1).\n"
+	    "With --pack, OUT also gets audit-pack.zip: the files written under manual/,\n"
+	    "diagnostics.txt and .json, pack-info.txt (source revision, version, as_of) and\n"
+	    "MANIFEST.sha256 for sha256sum -c; the same input gives the same zip.\n"},
 	{"check", "usage: ismsc check [SRC] [--as-of DATE] [--werror] [--quiet]\n"
 	    "                   [--diagnostics text|json|sarif|github] [--path-prefix DIR]\n"
 	    "Validate the ISMS whose isms.yaml is in SRC (default .): diagnostics on standard\n"
@@ -250,7 +256,7 @@ int
 main(int argc, char **argv)
 {
 	struct options opt;
-	struct site_options so = {NULL, NULL, SITE_ALL};
+	struct site_options so = {NULL, NULL, SITE_ALL, 0};
 	struct run run;
 	const char *cmd = NULL, *pos[2] = {NULL, NULL}, *git_rev = NULL;
 	int npos = 0, status, help = 0, fail_on_new = 0, write = 0;
@@ -292,6 +298,8 @@ main(int argc, char **argv)
 				return S_usage_error("--format: '%s' is not html or docbook", v);
 		} else if (strcmp(a, "--write") == 0) {
 			write = 1;
+		} else if (strcmp(a, "--pack") == 0) {
+			so.pack = 1;
 		} else if (strcmp(a, "--werror") == 0) {
 			opt.werror = 1;
 		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
@@ -353,8 +361,8 @@ main(int argc, char **argv)
 		return S_usage_error("%s", "--git and --fail-on are options of diff");
 	if (strcmp(cmd, "build") == 0)
 		return S_build(&opt, &so, pos, npos);
-	if (so.out != NULL || so.templates != NULL || so.format != SITE_ALL)
-		return S_usage_error("%s", "-o, --templates and --format are options of build");
+	if (so.out != NULL || so.templates != NULL || so.format != SITE_ALL || so.pack)
+		return S_usage_error("%s", "-o, --templates, --format and --pack are options of build");
 	if (strcmp(cmd, "migrate") == 0) {
 		if (npos > 1)
 			return S_usage_error("too many arguments at '%s'", pos[1]);

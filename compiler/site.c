@@ -19,6 +19,7 @@
 #include "markdown.h"
 #include "mustache.h"
 #include "output.h"
+#include "pack.h"
 #include "xalloc.h"
 
 enum tpl { T_LAYOUT, T_INDEX, T_ENTITY, T_PAGE, T_LIST, T_SOA, T_MATRIX, T_RISKS, T_DOCUMENTED,
@@ -2023,6 +2024,8 @@ site_build(struct run *r, const struct site_options *so)
 	S_copies(&s);
 	S_docbook(&s);
 commit:
+	if (so->pack && !s.failed && !s.out.failed)
+		pack_write(&s.out, r);
 	if (s.failed || s.out.failed) {
 		fprintf(stderr, "ismsc: %s; %s left as it was\n",
 		    s.out.err[0] ? s.out.err : "cannot write the site", so->out);

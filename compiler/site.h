@@ -13,6 +13,7 @@ struct site_options {
 	const char *out;          /* OUT */
 	const char *templates;    /* --templates DIR, or NULL */
 	enum site_format format;
+	int pack;                 /* --pack: audit-pack.zip too */
 };
 
 /* May the build replace OUT? 0, or 2 after printing why not. Call before

@@ -20,11 +20,11 @@ for src in "$here/../samples" "$here"/cases/*/src; do
 	# the samples and a few cases are enough: valgrind is slow
 	[ $pass -ge 6 ] && break
 done
-# and a build of the samples: templates, pages, CSV, JSON, DocBook
+# and a build of the samples: templates, pages, CSV, JSON, DocBook, the audit pack
 out=$(mktemp -d)
 valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible \
   --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
-  "$bin" build "$here/../samples" -o "$out/site" --quiet > /dev/null 2> /tmp/ismsc-valgrind.$$
+  "$bin" build "$here/../samples" -o "$out/site" --pack --quiet > /dev/null 2> /tmp/ismsc-valgrind.$$
 rc=$?
 if [ $rc != 0 ] || grep -q '==[0-9]*==' /tmp/ismsc-valgrind.$$; then
 	echo "FAIL valgrind on build of the samples (status $rc)"; head -40 /tmp/ismsc-valgrind.$$; fail=$((fail + 1))
