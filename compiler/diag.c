@@ -30,6 +30,7 @@ static const struct {
 	[R_REVIEW_OVERDUE] = {"review-overdue", SEV_WARNING, 0, "an approved policy or procedure past its review date"},
 	[R_LINK_BROKEN] = {"link-broken", SEV_WARNING, 0, "a relative link or image to a file that is not in the tree"},
 	[R_SYMLINK] = {"symlink", SEV_WARNING, 0, "a symbolic link that leads out of the source root, not followed"},
+	[R_DOC_CONTROL] = {"document-control", SEV_WARNING, 0, "a policy or procedure whose body changed in a git commit after the last change of its version or approved_on"},
 };
 
 void
