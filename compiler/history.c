@@ -438,12 +438,12 @@ out:
 	for (size_t i = 0; i < ntr; i++)
 		free(tr[i].ch);
 	free(tr);
+	hash_free(&dirindex); /* its keys are the folders' paths */
 	for (size_t i = 0; i < ndirs; i++)
 		free(dirs[i].path);
 	free(dirs);
 	free(first);
 	free(count);
-	hash_free(&dirindex);
 	free(real);
 }
 
