@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "date.h"
 #include "frontmatter.h"
@@ -341,8 +342,16 @@ history_load(struct history *h, const char *src, const char *rev, const struct m
 	hash_init(&dirindex, 0);
 	git_libgit2_init();
 	/* the top of a working tree only: no search upwards */
-	if (git_repository_open_ext(&repo, src, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0 ||
-	    (wd = git_repository_workdir(repo)) == NULL || (real = realpath(src, NULL)) == NULL ||
+	if (git_repository_open_ext(&repo, src, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0) {
+		char *dotgit = xasprintf("%s/.git", src);
+		struct stat st;
+		/* say so when there is one that libgit2 refuses (another owner) */
+		S_skip(h, lstat(dotgit, &st) == 0 ? "has a git repository that cannot be opened"
+		    : "is not the top of a git checkout");
+		free(dotgit);
+		goto out;
+	}
+	if ((wd = git_repository_workdir(repo)) == NULL || (real = realpath(src, NULL)) == NULL ||
 	    !S_is_top(real, wd)) {
 		S_skip(h, "is not the top of a git checkout");
 		goto out;

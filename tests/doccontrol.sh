@@ -221,6 +221,14 @@ same "no commits: one note" "$(cat "$work/stderr")" \
 "ismsc: note: $empty has no commits; document-control skipped
 ismsc: 10 files, 0 errors, 0 warnings"
 
+# ... and a .git that is no repository.
+mkdir "$plain/.git"
+check "$plain"
+same "broken .git: one note" "$(cat "$work/stderr")" \
+"ismsc: note: $plain has a git repository that cannot be opened; document-control skipped
+ismsc: 10 files, 0 errors, 0 warnings"
+same "broken .git: status 0" "$(cat "$work/status")" 0
+
 # 13. Hostile commit metadata: odd names, a huge message, bad UTF-8, control
 # characters, markup. The page stays well-formed and escaped.
 hostile=$work/hostile
