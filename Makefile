@@ -2,7 +2,7 @@
 #
 #   make            build build/ismsc
 #   make run        build, then check samples/ (installs missing Debian packages)
-#   make test       every test: unit, golden, hostile input, ASan+UBSan, valgrind
+#   make test       every test: unit, golden, hostile input, document control, ASan+UBSan, valgrind
 #   make bench      documents per second and peak memory on generated corpora
 #   make install    PREFIX (default /usr/local) and DESTDIR honoured
 
@@ -33,7 +33,7 @@ SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 
-.PHONY: all run test unit golden hostile asan valgrind bench install uninstall clean deps regen fuzz \
+.PHONY: all run test unit golden doccontrol hostile asan valgrind bench install uninstall clean deps regen fuzz \
         browser browser-deps browser-debs
 
 all: build/ismsc
@@ -97,6 +97,9 @@ unit: $(UNIT_BINS)
 golden: build/ismsc
 	tests/golden.sh build/ismsc
 
+doccontrol: build/ismsc
+	tests/doccontrol.sh build/ismsc
+
 hostile: build/ismsc
 	tests/hostile.sh build/ismsc
 
@@ -116,6 +119,8 @@ asan: build/asan/ismsc
 	  tests/migrate.sh build/asan/ismsc
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  tests/pack.sh build/asan/ismsc
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  tests/doccontrol.sh build/asan/ismsc
 
 valgrind: build/ismsc
 	tests/valgrind.sh build/ismsc
@@ -135,6 +140,7 @@ test: deps
 	tests/migrate.sh build/ismsc
 	tests/build.sh build/ismsc
 	tests/pack.sh build/ismsc
+	tests/doccontrol.sh build/ismsc
 	tests/docbook.sh build/ismsc
 	$(MAKE) browser
 	tests/man.sh

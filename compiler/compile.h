@@ -8,6 +8,7 @@
 #include "config.h"
 #include "date.h"
 #include "diag.h"
+#include "history.h"
 #include "model.h"
 #include "plugin.h"
 #include "schema.h"
@@ -41,6 +42,7 @@ struct run {
 	struct model model;
 	struct plugins *plugins;
 	struct plugin_input pin;
+	struct history hist;       /* document control: git history of SRC */
 	date_t as_of;
 	size_t nfiles;             /* files read, for the summary */
 };

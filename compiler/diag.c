@@ -31,6 +31,7 @@ static const struct {
 	[R_LINK_BROKEN] = {"link-broken", SEV_WARNING, 0, "a relative link or image to a file that is not in the tree"},
 	[R_SYMLINK] = {"symlink", SEV_WARNING, 0, "a symbolic link that leads out of the source root, not followed"},
 	[R_MANDATORY_DOCS] = {"mandatory-docs", SEV_OFF, 0, "documented information that clauses 4 to 10 require and the tree does not hold"},
+	[R_DOC_CONTROL] = {"document-control", SEV_WARNING, 0, "a policy or procedure whose body changed in a git commit after the last change of its version or approved_on"},
 };
 
 void

@@ -1755,6 +1755,28 @@ S_piece_matrix_controls(struct book *B, xmlNodePtr h, const struct job *j)
 	}
 }
 
+/* A policy's or procedure's change history from git, newest first. */
+static void
+S_history(struct book *B, xmlNodePtr parent, const struct entity *e)
+{
+	static const char *const head[] = {"Date", "Author", "Change", "Commit"};
+	const struct doc_history *dh = history_doc(B->in->hist, B->m, e->doc);
+	xmlNodePtr tb;
+
+	if (dh == NULL || dh->n == 0)
+		return;
+	S_eltext(B, parent, "para", "Change history");
+	tb = S_table_new(B, parent, head, 4);
+	for (size_t i = 0; i < dh->n; i++) {
+		xmlNodePtr row = S_el(B, tb, "row");
+		S_cell(B, row, dh->v[i]->date);
+		S_cell(B, row, dh->v[i]->author);
+		S_cell(B, row, dh->v[i]->subject);
+		S_cell(B, row, dh->v[i]->short_id);
+	}
+	S_table_end(tb);
+}
+
 /* ---- components -------------------------------------------------------- */
 
 /* An entity as a component or section named el under parent: xml:id,
@@ -1773,6 +1795,8 @@ S_entity(struct book *B, xmlNodePtr parent, const struct entity *e, const char *
 	S_facts(B, s, e);
 	if (S_is(e, "objective"))
 		S_measurements(B, s, e);
+	if (S_is(e, "policy") || S_is(e, "procedure"))
+		S_history(B, s, e);
 	/* a body that starts with its own title as h1 (as most do) */
 	skip = S_first_h1(root, &h1);
 	if (skip != NULL && strcmp(h1.s, heading) != 0 && (title == NULL || strcmp(h1.s, title) != 0))

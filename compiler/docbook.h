@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "date.h"
+#include "history.h"
 #include "model.h"
 #include "schema.h"
 
@@ -15,6 +16,7 @@ struct docbook_input {
 	date_t as_of;
 	const char *revision;        /* the git commit of the source, or NULL */
 	int threads;                 /* threads to use (run_threads); 1 or less: none besides */
+	const struct history *hist;  /* policies' and procedures' change history, or NULL */
 };
 
 /* Write the book to path. Entities that publish: leaves out get no section

@@ -34,7 +34,7 @@ static const char *const S_tplname[T__N] = {
 static const char *const S_reserved[] = {
 	"main", "search", "search-help", "search-results", "search-status", "scope", "policy",
 	"dashboard", "dashboard-h", "referrers-h", "card-soa-h", "card-risks-h", "card-overdue-h",
-	"card-objectives-h", "card-improvement-h", "card-documented-h", NULL,
+	"card-objectives-h", "card-improvement-h", "card-documented-h", "history-h", NULL,
 };
 
 struct site {
@@ -708,6 +708,30 @@ S_chart(const struct entity *e)
 	return j;
 }
 
+/* A policy's or procedure's change history from git (clause 7.5): rows
+ * newest first, or why there are none. */
+static json_t *
+S_history(const struct site *s, const struct entity *e)
+{
+	const struct history *h = &s->r->hist;
+	const struct doc_history *dh = history_doc(h, s->m, e->doc);
+	json_t *rows = json_array(), *j;
+
+	for (size_t i = 0; dh != NULL && i < dh->n; i++)
+		json_array_append_new(rows, json_pack("{s:s, s:o, s:o, s:s}", "date", dh->v[i]->date,
+		    "author", S_jstr(dh->v[i]->author), "subject", S_jstr(dh->v[i]->subject), "commit",
+		    dh->v[i]->short_id));
+	j = json_pack("{s:o, s:i}", "rows", rows, "older", dh != NULL ? (int)(dh->total - dh->n) : 0);
+	if (!h->checked) {
+		char *why = xasprintf("No change history: the source %s.", h->reason);
+		json_object_set_new(j, "none", json_string(why));
+		free(why);
+	} else if (dh == NULL || dh->n == 0) {
+		json_object_set_new(j, "none", json_string("No commit has changed this file yet."));
+	}
+	return j;
+}
+
 static void
 S_entity_page(struct site *s, struct md_parser *p, const struct entity *e, struct mu_buf *b)
 {
@@ -751,6 +775,8 @@ S_entity_page(struct site *s, struct md_parser *p, const struct entity *e, struc
 		    "kind", from->kind->name, "field", r->field != NULL ? r->field->name : "text"));
 	}
 	json_object_set_new(ctx, "referrers", refs);
+	if (strcmp(e->kind->name, "policy") == 0 || strcmp(e->kind->name, "procedure") == 0)
+		json_object_set_new(ctx, "history", S_history(s, e));
 	if (strcmp(e->kind->name, "risk") == 0 && (x = S_risk(s, e)) != NULL)
 		json_object_set_new(ctx, "risk", x);
 	if (strcmp(e->kind->name, "objective") == 0 && (x = S_chart(e)) != NULL)
@@ -1765,6 +1791,17 @@ S_model_json(struct site *s)
 	method = S_method(s);
 	json_object_update(json_object_get(root, "risk"), method);
 	json_decref(method);
+	if (s->r->hist.checked) {
+		const struct history *h = &s->r->hist;
+		json_object_set_new(root, "document_control", json_pack("{s:b, s:s, s:i, s:b}", "checked",
+		    1, "commit", h->head, "commits", (int)h->ncommits, "complete",
+		    !h->limited && !h->shallow));
+	} else {
+		char *why = xasprintf("the source %s", s->r->hist.reason);
+		json_object_set_new(root, "document_control", json_pack("{s:b, s:s}", "checked", 0,
+		    "reason", why));
+		free(why);
+	}
 	S_dump(s, "isms.json", root, "", "");
 	json_decref(root);
 }
@@ -1944,7 +1981,8 @@ static void
 S_docbook(struct site *s)
 {
 	char *path = xasprintf("%s/isms.xml", s->out.tmp);
-	struct docbook_input in = {s->m, s->sch, s->cfg, s->r->as_of, NULL, run_threads(s->r->opt)};
+	struct docbook_input in = {s->m, s->sch, s->cfg, s->r->as_of,
+	    s->r->hist.checked ? s->r->hist.head : NULL, run_threads(s->r->opt), &s->r->hist};
 
 	if (docbook_write(&in, path) != 0) {
 		snprintf(s->out.err, sizeof(s->out.err), "cannot write isms.xml: %s", strerror(errno));

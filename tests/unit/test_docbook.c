@@ -86,7 +86,7 @@ S_book(const char *revision)
 	assert_int_equal(run_check(&r, &opt), 0);
 	/* the threads as a build takes them: ISMSC_THREADS, else the cores */
 	rc = docbook_write(&(struct docbook_input){&r.model, &r.sch, &r.cfg, r.as_of, revision,
-	    run_threads(&(struct options){0})}, out);
+	    run_threads(&(struct options){0}), &r.hist}, out);
 	run_free(&r);
 	return rc;
 }
@@ -433,7 +433,7 @@ test_write_fails(void **state)
 	assert_int_equal(run_check(&r, &opt), 0);
 	snprintf(out, sizeof(out), "%s/no/such/folder/out.xml", S_dir);
 	errno = 0;
-	assert_int_equal(docbook_write(&(struct docbook_input){&r.model, &r.sch, &r.cfg, r.as_of, NULL, 1},
+	assert_int_equal(docbook_write(&(struct docbook_input){&r.model, &r.sch, &r.cfg, r.as_of, NULL, 1, NULL},
 	    out), -1);
 	assert_int_equal(errno, ENOENT);
 	run_free(&r);
