@@ -38,6 +38,7 @@
 
 #include "check.h"
 #include "hash.h"
+#include "mandatory.h"
 #include "markdown.h"
 #include "xalloc.h"
 
@@ -98,6 +99,7 @@ struct job {
 	const char *el;           /* "section" or "preface" */
 	size_t i;                 /* a SoA theme's first catalogue index */
 	const char *open;         /* the xml:id of the chapter it opens, or NULL */
+	const char *xmlid;        /* the xml:id of an appendix the piece is */
 	int close;                /* it ends its chapter */
 	int level;                /* the frame's level where it goes */
 	int state;                /* JOB_*, under the pool's lock */
@@ -1628,6 +1630,52 @@ S_piece_soa_own(struct book *B, xmlNodePtr h, const struct job *j)
 	}
 }
 
+/* The documented information that clauses 4 to 10 require, as an
+ * appendix: each item, held or missing, and the documents that hold it. */
+static void
+S_piece_documented(struct book *B, xmlNodePtr h, const struct job *j)
+{
+	static const char *const head[] = {"Clause", "Documented information", "Status",
+	    "Where it lives"};
+	struct mandatory_item it[MANDATORY_N];
+	xmlNodePtr a = S_el(B, h, "appendix"), tb;
+
+	S_setid(B, a, j->xmlid);
+	S_eltext(B, a, "title", "Documented information");
+	S_eltext(B, a, "para", "The documented information that ISO/IEC 27001 clauses 4 to 10 "
+	    "require, and where this ISMS holds it.");
+	mandatory_find(B->m, it);
+	tb = S_table_new(B, a, head, 4);
+	for (int k = 0; k < MANDATORY_N; k++) {
+		xmlNodePtr row = S_el(B, tb, "row"), where;
+		size_t shown = 0;
+		S_cell(B, row, it[k].clause);
+		S_cell(B, row, it[k].title);
+		S_cell(B, row, it[k].found ? "held" : "missing");
+		where = S_el(B, row, "entry");
+		if (it[k].how == MAND_GENERATED)
+			S_text(B, where, "the Statement of Applicability (generated)");
+		else if (it[k].how == MAND_KIND || it[k].how == MAND_TREATED)
+			S_text(B, where, it[k].count > 0 ? "the records of this book" : "");
+		for (size_t i = 0; it[k].how != MAND_KIND && it[k].how != MAND_TREATED &&
+		    i < B->m->ndocs && shown < 12; i++) {
+			const struct doc *d = &B->m->docs[i];
+			xmlNodePtr l;
+			if (!mandatory_doc_holds(d, it[k].clause))
+				continue;
+			if (shown++ > 0)
+				S_text(B, where, ", ");
+			if (d->entity != NULL) {
+				S_entity_link(B, where, d->entity);
+				continue;
+			}
+			l = S_el(B, where, "link"); /* a plain page: its appendix */
+			S_prop(B, l, NULL, "linkend", B->page[i]);
+			S_text(B, l, d->title != NULL ? d->title : d->path);
+		}
+	}
+}
+
 /* The control a reference from a risk names: *e its entity, or *cat its
  * catalogue index when no entity has the id (and when the entity decides a
  * catalogue control). Returns 0, or -1 when neither. */
@@ -2229,6 +2277,7 @@ S_plan(struct book *B)
 	for (size_t i = 0; i < m->ndocs; i++)
 		if (B->page[i] != NULL)
 			S_job_add(B->pool, S_piece_appendix, 1)->page = &m->docs[i];
+	S_job_add(B->pool, S_piece_documented, 1)->xmlid = S_newid(B, "", "documented-information");
 }
 
 /* ---- the book ------------------------------------------------------------ */

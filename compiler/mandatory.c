@@ -33,6 +33,16 @@ clauses_hold(const struct ynode *c, const char *clause)
 	return 0;
 }
 
+int
+mandatory_doc_holds(const struct doc *d, const char *clause)
+{
+	if (d->failed || d->fm == NULL)
+		return 0;
+	if (d->entity != NULL && d->entity->kind != NULL && strcmp(d->entity->kind->name, "audit") == 0)
+		return 0;
+	return clauses_hold(ynode_get(d->fm, "clauses"), clause);
+}
+
 static int
 S_is(const struct entity *e, const char *kind)
 {
@@ -77,12 +87,11 @@ mandatory_find(const struct model *m, struct mandatory_item items[MANDATORY_N])
 	memcpy(items, S_items, sizeof(S_items));
 	for (size_t i = 0; i < m->ndocs; i++) {
 		const struct doc *d = &m->docs[i];
-		const struct ynode *c;
-		if (d->failed || d->fm == NULL || (c = ynode_get(d->fm, "clauses")) == NULL)
+		if (d->failed || d->fm == NULL || ynode_get(d->fm, "clauses") == NULL)
 			continue;
 		for (int k = 0; k < MANDATORY_N; k++)
 			if (items[k].how != MAND_KIND && items[k].how != MAND_TREATED &&
-			    clauses_hold(c, items[k].clause))
+			    mandatory_doc_holds(d, items[k].clause))
 				S_note(&items[k], d);
 	}
 	for (size_t i = 0; i < m->n; i++) {

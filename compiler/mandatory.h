@@ -33,6 +33,10 @@ enum { MANDATORY_N = 14 };
 /* Fill items[MANDATORY_N], in clause order, from the model. */
 void mandatory_find(const struct model *m, struct mandatory_item items[MANDATORY_N]);
 
+/* 1 when the document d says it holds clause: its clauses list the number.
+ * An audit's clauses are those it audited, not what it documents. */
+int mandatory_doc_holds(const struct doc *d, const char *clause);
+
 /* 1 when the front matter node c (a clauses value: a scalar or a list)
  * holds clause. */
 int clauses_hold(const struct ynode *c, const char *clause);

@@ -48,6 +48,8 @@ case_ 9.1        "9.1"     "sed -i '/^measurements:/,/^  - /d' objectives/OBJ-1.
 case_ 9.1-doc    ""        "sed -i '/^measurements:/,/^  - /d' objectives/OBJ-1.md; sed -i 's/\"8.1\"/\"8.1\", \"9.1\"/' procedures/operations.md"
 case_ 9.2        "9.2"     "rm audits/AUD-1.md; sed -i '/^audit:/d' audits/FND-1.md"
 case_ 9.3        "9.3"     rm audits/MR-1.md
+# an audit's clauses are those it audited: they document nothing
+case_ audit-4.3  "4.3"     "rm policies/scope.md; sed -i 's/^date: /clauses: [\"4.3\"]\ndate: /' audits/AUD-1.md; grep -q '^clauses: \[\"4.3\"\]' audits/AUD-1.md || rm isms.yaml"
 case_ 10.2       "10.2"    "sed -i '/^finding:/d' audits/ACT-1.md"
 case_ 10.2-doc   ""        "sed -i '/^finding:/d' audits/ACT-1.md; sed -i 's/\"8.1\"/\"8.1\", \"10.2\"/' procedures/operations.md"
 case_ all        "10.2 4.3 5.2 6.1.2 6.1.3 6.2 7.2 8.1 8.2 8.3 9.1 9.2 9.3" \
