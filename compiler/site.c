@@ -1378,6 +1378,41 @@ S_risks(struct site *s, struct mu_buf *b)
 	json_decref(ctx);
 }
 
+/* The columns a kind's list shows beyond id, title, owner and status: the
+ * fields of these names that its schema defines (the records' dates, due
+ * dates, types and severities). */
+static const char *const S_listcols[][2] = {
+	{"date", "Date"}, {"due", "Due"}, {"type", "Type"}, {"severity", "Severity"},
+};
+enum { NLISTCOLS = sizeof(S_listcols) / sizeof(*S_listcols) };
+
+static json_t *
+S_list_columns(const struct kinddef *k)
+{
+	json_t *cols = json_array();
+
+	for (int c = 0; c < NLISTCOLS; c++)
+		if (kind_field(k, S_listcols[c][0]) != NULL)
+			json_array_append_new(cols, json_pack("{s:s, s:s}", "name", S_listcols[c][0],
+			    "label", S_listcols[c][1]));
+	return cols;
+}
+
+static json_t *
+S_list_cells(const struct site *s, const struct kinddef *k, const struct entity *e)
+{
+	json_t *cells = json_array();
+
+	for (int c = 0; c < NLISTCOLS; c++) {
+		const struct fielddef *f = kind_field(k, S_listcols[c][0]);
+		if (f != NULL)
+			json_array_append_new(cells, json_pack("{s:o, s:b}", "value",
+			    S_jstr(S_excluded(s, e) ? NULL : entity_str(e, f->name)), "enum",
+			    f->enumv != NULL));
+	}
+	return cells;
+}
+
 static void
 S_lists(struct site *s, struct mu_buf *b)
 {
@@ -1391,13 +1426,17 @@ S_lists(struct site *s, struct mu_buf *b)
 		ctx = S_ctx(s, k->href, k->k->plural, "list", NULL, k->k->name);
 		rows = json_array();
 		v = S_of_kind(s, k->k->name, 0, &n);
-		for (size_t j = 0; j < n; j++)
-			json_array_append_new(rows, json_pack("{s:o, s:o, s:o, s:o}", "link",
+		for (size_t j = 0; j < n; j++) {
+			json_t *row = json_pack("{s:o, s:o, s:o, s:o}", "link",
 			    S_elink(s, v[j]), "title", S_jstr(S_excluded(s, v[j]) ? "" :
 			    S_entity_title(s, v[j])), "owner", S_jstr(S_excluded(s, v[j]) ? NULL :
 			    entity_str(v[j], "owner")), "status", S_jstr(S_excluded(s, v[j]) ? NULL :
-			    entity_str(v[j], "status"))));
+			    entity_str(v[j], "status")));
+			json_object_set_new(row, "cells", S_list_cells(s, k->k, v[j]));
+			json_array_append_new(rows, row);
+		}
 		free(v);
+		json_object_set_new(ctx, "columns", S_list_columns(k->k));
 		json_object_set_new(ctx, "kind", json_pack("{s:s, s:o}", "name", k->k->name, "title",
 		    S_jstr(k->k->plural)));
 		json_object_set_new(ctx, "rows", rows);
