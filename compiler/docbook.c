@@ -1638,7 +1638,8 @@ S_piece_documented(struct book *B, xmlNodePtr h, const struct job *j)
 	static const char *const head[] = {"Clause", "Documented information", "Status",
 	    "Where it lives"};
 	struct mandatory_item it[MANDATORY_N];
-	xmlNodePtr a = S_el(B, h, "appendix"), tb;
+	xmlNodePtr a = S_el(B, h, "appendix"), tb, where[MANDATORY_N];
+	size_t shown[MANDATORY_N] = {0};
 
 	S_setid(B, a, j->xmlid);
 	S_eltext(B, a, "title", "Documented information");
@@ -1647,29 +1648,33 @@ S_piece_documented(struct book *B, xmlNodePtr h, const struct job *j)
 	mandatory_find(B->m, it);
 	tb = S_table_new(B, a, head, 4);
 	for (int k = 0; k < MANDATORY_N; k++) {
-		xmlNodePtr row = S_el(B, tb, "row"), where;
-		size_t shown = 0;
+		xmlNodePtr row = S_el(B, tb, "row");
 		S_cell(B, row, it[k].clause);
 		S_cell(B, row, it[k].title);
 		S_cell(B, row, it[k].found ? "held" : "missing");
-		where = S_el(B, row, "entry");
+		where[k] = S_el(B, row, "entry");
 		if (it[k].how == MAND_GENERATED)
-			S_text(B, where, "the Statement of Applicability (generated)");
+			S_text(B, where[k], "the Statement of Applicability (generated)");
 		else if (it[k].how == MAND_KIND || it[k].how == MAND_TREATED)
-			S_text(B, where, it[k].count > 0 ? "the records of this book" : "");
-		for (size_t i = 0; it[k].how != MAND_KIND && it[k].how != MAND_TREATED &&
-		    i < B->m->ndocs && shown < 12; i++) {
-			const struct doc *d = &B->m->docs[i];
+			S_text(B, where[k], it[k].count > 0 ? "the records of this book" : "");
+	}
+	/* the documents whose clauses hold an item: one pass, 12 per item */
+	for (size_t i = 0; i < B->m->ndocs; i++) {
+		const struct doc *d = &B->m->docs[i];
+		if (d->failed || d->fm == NULL || ynode_get(d->fm, "clauses") == NULL)
+			continue;
+		for (int k = 0; k < MANDATORY_N; k++) {
 			xmlNodePtr l;
-			if (!mandatory_doc_holds(d, it[k].clause))
+			if (it[k].how == MAND_KIND || it[k].how == MAND_TREATED || shown[k] >= 12 ||
+			    !mandatory_doc_holds(d, it[k].clause))
 				continue;
-			if (shown++ > 0)
-				S_text(B, where, ", ");
+			if (shown[k]++ > 0)
+				S_text(B, where[k], ", ");
 			if (d->entity != NULL) {
-				S_entity_link(B, where, d->entity);
+				S_entity_link(B, where[k], d->entity);
 				continue;
 			}
-			l = S_el(B, where, "link"); /* a plain page: its appendix */
+			l = S_el(B, where[k], "link"); /* a plain page: its appendix */
 			S_prop(B, l, NULL, "linkend", B->page[i]);
 			S_text(B, l, d->title != NULL ? d->title : d->path);
 		}

@@ -1481,7 +1481,7 @@ S_where(const struct site *s, const struct mandatory_item *it, json_t *row)
 	if (it->how == MAND_CLAUSE || it->how == MAND_MEASURED || it->how == MAND_CORRECTED)
 		for (size_t i = 0; i < s->m->ndocs; i++) {
 			const struct doc *d = &s->m->docs[i];
-			if (!mandatory_doc_holds(d, it->clause))
+			if (d->fm == NULL || !mandatory_doc_holds(d, it->clause))
 				continue;
 			if (json_array_size(docs) < cap)
 				json_array_append_new(docs, S_dlink(s, d));
