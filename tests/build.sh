@@ -131,6 +131,18 @@ sys.exit(1 if bad or not own or not own[0][2].startswith("'=HYPERLINK") else 0)
 PY
 then ok; else no "soa.csv: a cell could be read as a formula"; fi
 
+# 8b. Hostile risk-scale labels (markup, quotes) reach the heat maps, the
+# register's legend and isms.json as text only.
+cp -r "$here/build/method/src" "$work/hlabels"
+sed -i 's/^  likelihood: .*/  likelihood: ["<script>alert(1)<\/script>", "a\\"b", "<img src=x onerror=alert(2)>", "{{site.name}}"]/' \
+  "$work/hlabels/isms.yaml"
+if build "$work/hlabels" -o "$work/hlabels-out" && ! grep -q '<script>alert\|<img src=x' "$work/hlabels-out/risks.html" &&
+   grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' "$work/hlabels-out/risks.html" &&
+   grep -q '{{site.name}}' "$work/hlabels-out/risks.html" &&
+   python3 -c 'import json,sys; l=json.load(open(sys.argv[1]))["risk"]["scales"][0]["steps"]; sys.exit(0 if l[0]["label"]=="<script>alert(1)</script>" else 1)' \
+     "$work/hlabels-out/isms.json"; then ok
+else no "hostile risk labels: built unescaped, or the build failed"; sed -n '1,5p' "$work/stderr"; fi
+
 # 9. --format docbook writes the DocBook file alone.
 build "$here/build/kinds/src" -o "$work/dbonly" --format docbook; rc=$?
 if [ $rc = 0 ] && [ "$(cd "$work/dbonly" && find . -type f | sort | tr '\n' ' ')" = "./.ismsc-output ./isms.xml " ]; then ok
