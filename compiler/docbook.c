@@ -563,7 +563,7 @@ static const char *const S_objectives[] = {"objective", NULL};
 
 /* ---- Markdown ------------------------------------------------------------ */
 
-/* The cmark-gfm tree of a doc's body (give back with md_tree_free), or NULL.
+/* The cmark-gfm tree of a doc's body (free with cmark_node_free), or NULL.
  * Parses go through md_parse_tree, which has them take turns (cmark-gfm's
  * globals); the conversion of the trees runs on every thread. */
 static cmark_node *
@@ -1857,7 +1857,7 @@ S_entity(struct book *B, xmlNodePtr parent, const struct entity *e, const char *
 	S_body(B, e->doc, root, skip, s);
 	S_need_block(B, s);
 	if (root != NULL)
-		md_tree_free(B->md, root);
+		cmark_node_free(root);
 	free(h1.s);
 	free(heading);
 }
@@ -1888,7 +1888,7 @@ S_appendix(struct book *B, xmlNodePtr parent, const struct doc *doc, const char 
 	S_body(B, doc, root, skip, a);
 	S_need_block(B, a);
 	if (root != NULL)
-		md_tree_free(B->md, root);
+		cmark_node_free(root);
 	free(h1.s);
 }
 

@@ -4,143 +4,18 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 #include <pthread.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hash.h"
 #include "text.h"
-#include "xalloc.h"
 
 enum { REF_MAX_ID = 256 };
 
-/* Each parse builds its tree in the parser's arena: cmark-gfm allocates
- * and frees every node, every string and every buffer one by one, and a
- * bump allocator that is rewound when no tree of it is left costs a
- * fraction of malloc's work. cmark_mem passes no context, so the arena in
- * use is the thread's current parser's (each thread uses one parser). */
-struct chunk {
-	struct chunk *next;
-	size_t cap, used;
-	max_align_t data[];
-};
-
 struct md_parser {
-	cmark_parser *cp;             /* the last parse's parser, in the arena */
-	cmark_mem mem;
-	struct chunk *chunks;         /* the current chunk first */
-	size_t live;                  /* trees not yet given back (md_tree_free) */
+	cmark_parser *cp;
 };
-
-enum { CHUNK_MIN = 256 * 1024, CHUNK_KEEP = 4 * 1024 * 1024 };
-
-/* Each block starts with its size, for realloc. */
-struct block {
-	size_t size;
-	max_align_t data[];
-};
-
-static __thread struct md_parser *S_cur;
-
-/* A block's footprint in its chunk. */
-static size_t
-S_span(size_t size)
-{
-	return sizeof(struct block) + ((size + sizeof(max_align_t) - 1) &
-	    ~(sizeof(max_align_t) - 1));
-}
-
-static void *
-S_alloc(size_t size)
-{
-	struct md_parser *p = S_cur;
-	struct chunk *c = p->chunks;
-	size_t need;
-	struct block *b;
-
-	if (size > SIZE_MAX / 4)
-		abort(); /* as xmalloc would: no parse asks for that */
-	need = S_span(size);
-	if (c == NULL || c->cap - c->used < need) {
-		size_t cap = need > CHUNK_MIN ? need : CHUNK_MIN;
-		c = xmalloc(sizeof(*c) + cap);
-		c->cap = cap;
-		c->used = 0;
-		c->next = p->chunks;
-		p->chunks = c;
-	}
-	b = (struct block *)((char *)c->data + c->used);
-	c->used += need;
-	b->size = size;
-	return b->data;
-}
-
-static void *
-S_calloc(size_t n, size_t size)
-{
-	void *v;
-
-	if (size != 0 && n > SIZE_MAX / 4 / size)
-		abort();
-	v = S_alloc(n * size);
-	memset(v, 0, n * size);
-	return v;
-}
-
-static void *
-S_realloc(void *old, size_t size)
-{
-	struct chunk *c = S_cur->chunks;
-	struct block *b;
-	void *v;
-
-	if (old == NULL)
-		return S_alloc(size);
-	b = (struct block *)((char *)old - offsetof(struct block, data));
-	if (size <= b->size)
-		return old;
-	/* the last block of the current chunk grows in place (a buffer that
-	 * grows as it is filled, as cmark's are, usually is) */
-	if (size <= SIZE_MAX / 4 && (char *)b + S_span(b->size) == (char *)c->data + c->used &&
-	    c->cap - c->used >= S_span(size) - S_span(b->size)) {
-		c->used += S_span(size) - S_span(b->size);
-		b->size = size;
-		return old;
-	}
-	v = S_alloc(size);
-	memcpy(v, old, b->size);
-	return v;
-}
-
-static void
-S_free(void *v)
-{
-	(void)v; /* given back with the arena */
-}
-
-/* Rewind the arena for a new parse when no tree of it is left; keep one
- * chunk (the first one made, unless it grew past CHUNK_KEEP). */
-static void
-S_rewind(struct md_parser *p)
-{
-	struct chunk *c = p->chunks, *keep = NULL;
-
-	if (p->live > 0)
-		return;
-	while (c != NULL) {
-		struct chunk *next = c->next;
-		if (next == NULL && c->cap <= CHUNK_KEEP) {
-			keep = c;
-			keep->used = 0;
-		} else {
-			free(c);
-		}
-		c = next;
-	}
-	p->chunks = keep;
-	p->cp = NULL;
-}
 
 static const char *const S_exts[] = {"table", "strikethrough", "autolink", "tasklist"};
 
@@ -151,9 +26,9 @@ md_global_init(void)
 }
 
 static cmark_parser *
-S_parser(struct md_parser *p)
+S_parser(void)
 {
-	cmark_parser *cp = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, &p->mem);
+	cmark_parser *cp = cmark_parser_new(CMARK_OPT_DEFAULT);
 
 	for (size_t i = 0; i < sizeof(S_exts) / sizeof(*S_exts); i++) {
 		cmark_syntax_extension *e = cmark_find_syntax_extension(S_exts[i]);
@@ -176,24 +51,22 @@ S_parser(struct md_parser *p)
  * tests/build.sh builds one tree many times on four threads to hold this. */
 static pthread_mutex_t S_cmark_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* A tree of body in p's arena (rewound first when no tree of it is left),
- * by a parser made there; NULL when cmark-gfm gives none. */
 static cmark_node *
 S_parse(struct md_parser *p, const char *body, size_t len, int lock)
 {
 	cmark_node *doc;
 
-	S_cur = p;
-	S_rewind(p);
-	p->cp = S_parser(p); /* kept for its extensions until the arena rewinds */
 	cmark_parser_feed(p->cp, body, len); /* blocks: no inline tables involved */
 	if (lock)
 		pthread_mutex_lock(&S_cmark_lock);
 	doc = cmark_parser_finish(p->cp);
 	if (lock)
 		pthread_mutex_unlock(&S_cmark_lock);
-	if (doc != NULL)
-		p->live++;
+	if (doc == NULL) {
+		/* should not happen; start afresh for the next body */
+		cmark_parser_free(p->cp);
+		p->cp = S_parser();
+	}
 	return doc;
 }
 
@@ -203,25 +76,12 @@ md_parse_tree(struct md_parser *p, const char *body, size_t len)
 	return S_parse(p, body, len, 1);
 }
 
-void
-md_tree_free(struct md_parser *p, cmark_node *doc)
-{
-	if (doc == NULL)
-		return;
-	S_cur = p;
-	cmark_node_free(doc); /* frees nothing: the arena takes it back */
-	if (p->live > 0)
-		p->live--;
-}
-
 struct md_parser *
 md_new(void)
 {
 	struct md_parser *p = xcalloc(1, sizeof(*p));
 
-	p->mem.calloc = S_calloc;
-	p->mem.realloc = S_realloc;
-	p->mem.free = S_free;
+	p->cp = S_parser();
 	return p;
 }
 
@@ -230,11 +90,7 @@ md_free(struct md_parser *p)
 {
 	if (p == NULL)
 		return;
-	p->live = 0;
-	S_rewind(p);
-	free(p->chunks);
-	if (S_cur == p)
-		S_cur = NULL;
+	cmark_parser_free(p->cp);
 	free(p);
 }
 
@@ -479,7 +335,7 @@ md_scan(struct md_parser *p, const char *body, size_t len, int line0, struct are
 		}
 	}
 	cmark_iter_free(it);
-	md_tree_free(p, doc);
+	cmark_node_free(doc);
 	lines_free(&S.lines);
 }
 
@@ -506,12 +362,10 @@ S_collect(struct scan *S, cmark_node *node, const char *lit, const struct found 
 	R->v[R->n++] = (struct split){node, *f, lit};
 }
 
-/* A text node for a tree of mem (cmark-gfm links only nodes of one
- * allocator). */
 static cmark_node *
-S_textnode(cmark_mem *mem, const char *s, size_t n)
+S_textnode(const char *s, size_t n)
 {
-	cmark_node *t = cmark_node_new_with_mem(CMARK_NODE_TEXT, mem);
+	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
 	char *lit = xstrndup(s, n);
 
 	cmark_node_set_literal(t, lit);
@@ -522,7 +376,7 @@ S_textnode(cmark_mem *mem, const char *s, size_t n)
 /* Replace the text node of splits v[0..n) (all of one node) by its text
  * and the references' links. */
 static void
-S_split(const struct md_html *h, cmark_mem *mem, struct split *v, size_t n)
+S_split(const struct md_html *h, struct split *v, size_t n)
 {
 	cmark_node *node = v[0].node;
 	const char *lit = v[0].lit;
@@ -537,10 +391,10 @@ S_split(const struct md_html *h, cmark_mem *mem, struct split *v, size_t n)
 		cmark_node *t;
 
 		if (f->off > pos)
-			cmark_node_insert_before(node, S_textnode(mem, lit + pos, f->off - pos));
-		t = S_textnode(mem, show, nshow);
+			cmark_node_insert_before(node, S_textnode(lit + pos, f->off - pos));
+		t = S_textnode(show, nshow);
 		if (h->ref(h->ctx, id, &href, &title)) {
-			cmark_node *a = cmark_node_new_with_mem(CMARK_NODE_LINK, mem);
+			cmark_node *a = cmark_node_new(CMARK_NODE_LINK);
 			cmark_node_set_url(a, href);
 			cmark_node_set_title(a, title != NULL ? title : "");
 			cmark_node_append_child(a, t);
@@ -551,7 +405,7 @@ S_split(const struct md_html *h, cmark_mem *mem, struct split *v, size_t n)
 		free(id);
 	}
 	if (pos < len)
-		cmark_node_insert_before(node, S_textnode(mem, lit + pos, len - pos));
+		cmark_node_insert_before(node, S_textnode(lit + pos, len - pos));
 	cmark_node_free(node);
 }
 
@@ -695,7 +549,7 @@ md_html(struct md_parser *p, const char *body, size_t len, const struct md_html 
 	for (size_t i = 0, j; i < R.n; i = j) {
 		for (j = i + 1; j < R.n && R.v[j].node == R.v[i].node; j++)
 			;
-		S_split(h, &p->mem, R.v + i, j - i);
+		S_split(h, R.v + i, j - i);
 	}
 	free(R.v);
 	/* the headings' anchors; the page's own ids are taken */
@@ -710,12 +564,10 @@ md_html(struct md_parser *p, const char *body, size_t len, const struct md_html 
 			S_add_slug(&L, S_slug(node, h->id_prefix));
 	}
 	cmark_iter_free(it);
-	/* the HTML in malloc's memory, not the tree's arena: it outlives it */
-	html = cmark_render_html_with_mem(doc, CMARK_OPT_DEFAULT,
-	    cmark_parser_get_syntax_extensions(p->cp), cmark_get_default_mem_allocator());
+	html = cmark_render_html(doc, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(p->cp));
 	out = S_anchor(html, &L, outlen);
 	free(html);
-	md_tree_free(p, doc);
+	cmark_node_free(doc);
 	for (size_t i = 0; i < L.n; i++)
 		free(L.v[i]);
 	free(L.v);

@@ -35,14 +35,10 @@ struct md_parser;
 struct md_parser *md_new(void);
 void md_free(struct md_parser *p);
 
-/* Parse body[0..len) into a cmark-gfm tree (a cmark_node *, given back with
- * md_tree_free), or NULL. Every parse for rendering goes through here:
+/* Parse body[0..len) into a cmark-gfm tree (a cmark_node *, freed with
+ * cmark_node_free), or NULL. Every parse for rendering goes through here:
  * cmark-gfm's parsers share global tables, so such parses take turns. */
 struct cmark_node *md_parse_tree(struct md_parser *p, const char *body, size_t len);
-/* Give back a tree of md_parse_tree. Until every tree of a parser is given
- * back, its next parses cannot reuse its memory. The tree must be used on
- * the thread that parsed it, and with the parser not used by any other. */
-void md_tree_free(struct md_parser *p, struct cmark_node *doc);
 /* Its extensions, for cmark_render_html (a cmark_llist *). */
 struct _cmark_llist *md_extensions(struct md_parser *p);
 
