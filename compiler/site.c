@@ -1467,27 +1467,16 @@ S_kindinfo(const struct site *s, const char *name)
 	return NULL;
 }
 
-/* "where" of an item: the documents whose clauses hold it (the first
- * `cap`, then a count), or the list of the kind that holds it. */
+/* "where" of an item: the documents whose clauses hold it (docs, made by
+ * S_documented in one pass, and how many more), or the list of the kind
+ * that holds it. */
 static void
-S_where(const struct site *s, const struct mandatory_item *it, json_t *row)
+S_where(const struct site *s, const struct mandatory_item *it, json_t *row, json_t *docs,
+    size_t more)
 {
-	enum { cap = 12 };
-	json_t *docs = json_array();
 	const struct kindinfo *k;
 	const char *kind = it->kind;
-	size_t more = 0;
 
-	if (it->how == MAND_CLAUSE || it->how == MAND_MEASURED || it->how == MAND_CORRECTED)
-		for (size_t i = 0; i < s->m->ndocs; i++) {
-			const struct doc *d = &s->m->docs[i];
-			if (d->fm == NULL || !mandatory_doc_holds(d, it->clause))
-				continue;
-			if (json_array_size(docs) < cap)
-				json_array_append_new(docs, S_dlink(s, d));
-			else
-				more++;
-		}
 	json_object_set_new(row, "documents", docs);
 	if (more > 0)
 		json_object_set_new(row, "more", json_integer((json_int_t)more));
@@ -1511,13 +1500,32 @@ S_documented(struct site *s, struct mu_buf *b)
 	json_t *ctx = S_ctx(s, DOCUMENTED_HTML, "Documented information", "documented", NULL, NULL);
 	json_t *rows = json_array();
 	struct mandatory_item it[MANDATORY_N];
+	json_t *docs[MANDATORY_N];
+	size_t more[MANDATORY_N] = {0};
 	int found = 0;
 
 	mandatory_find(s->m, it);
+	for (int k = 0; k < MANDATORY_N; k++)
+		docs[k] = json_array();
+	/* the documents whose clauses hold an item: one pass, 12 per item */
+	for (size_t i = 0; i < s->m->ndocs; i++) {
+		const struct doc *d = &s->m->docs[i];
+		if (d->failed || d->fm == NULL || ynode_get(d->fm, "clauses") == NULL)
+			continue;
+		for (int k = 0; k < MANDATORY_N; k++) {
+			if (it[k].how == MAND_KIND || it[k].how == MAND_TREATED ||
+			    it[k].how == MAND_GENERATED || !mandatory_doc_holds(d, it[k].clause))
+				continue;
+			if (json_array_size(docs[k]) < 12)
+				json_array_append_new(docs[k], S_dlink(s, d));
+			else
+				more[k]++;
+		}
+	}
 	for (int k = 0; k < MANDATORY_N; k++) {
 		json_t *row = json_pack("{s:s, s:s, s:b}", "clause", it[k].clause, "title",
 		    it[k].title, "found", it[k].found);
-		S_where(s, &it[k], row);
+		S_where(s, &it[k], row, docs[k], more[k]);
 		json_array_append_new(rows, row);
 		found += it[k].found;
 	}
