@@ -4,20 +4,34 @@
 #include <string.h>
 
 static const struct mandatory_item S_items[MANDATORY_N] = {
-	{"4.3", "Scope of the information security management system", MAND_CLAUSE, NULL, NULL, 0, 0},
-	{"5.2", "Information security policy", MAND_CLAUSE, NULL, NULL, 0, 0},
-	{"6.1.2", "Information security risk assessment process", MAND_CLAUSE, NULL, NULL, 0, 0},
-	{"6.1.3", "Information security risk treatment process", MAND_CLAUSE, NULL, NULL, 0, 0},
-	{"6.1.3 d", "Statement of Applicability", MAND_GENERATED, NULL, NULL, 0, 0},
-	{"6.2", "Information security objectives", MAND_KIND, "objective", NULL, 0, 0},
-	{"7.2", "Evidence of competence", MAND_CLAUSE, NULL, NULL, 0, 0},
-	{"8.1", "Operational planning and control", MAND_CLAUSE, NULL, NULL, 0, 0},
-	{"8.2", "Results of the information security risk assessments", MAND_KIND, "risk", NULL, 0, 0},
-	{"8.3", "Results of the information security risk treatment", MAND_TREATED, "risk", NULL, 0, 0},
-	{"9.1", "Evidence of the monitoring and measurement results", MAND_MEASURED, NULL, NULL, 0, 0},
-	{"9.2", "Evidence of the audit programme and the audit results", MAND_KIND, "audit", NULL, 0, 0},
-	{"9.3", "Evidence of the results of management reviews", MAND_KIND, "review", NULL, 0, 0},
-	{"10.2", "Evidence of nonconformities, actions taken and their results", MAND_CORRECTED, NULL, NULL, 0, 0},
+	{.clause = "4.3", .how = MAND_CLAUSE,
+	    .title = "Scope of the information security management system"},
+	{.clause = "5.2", .how = MAND_CLAUSE,
+	    .title = "Information security policy"},
+	{.clause = "6.1.2", .how = MAND_CLAUSE,
+	    .title = "Information security risk assessment process"},
+	{.clause = "6.1.3", .how = MAND_CLAUSE,
+	    .title = "Information security risk treatment process"},
+	{.clause = "6.1.3 d", .how = MAND_GENERATED,
+	    .title = "Statement of Applicability"},
+	{.clause = "6.2", .how = MAND_KIND, .kind = "objective",
+	    .title = "Information security objectives"},
+	{.clause = "7.2", .how = MAND_CLAUSE,
+	    .title = "Evidence of competence"},
+	{.clause = "8.1", .how = MAND_CLAUSE,
+	    .title = "Operational planning and control"},
+	{.clause = "8.2", .how = MAND_KIND, .kind = "risk",
+	    .title = "Results of the information security risk assessments"},
+	{.clause = "8.3", .how = MAND_TREATED, .kind = "risk",
+	    .title = "Results of the information security risk treatment"},
+	{.clause = "9.1", .how = MAND_MEASURED,
+	    .title = "Evidence of the monitoring and measurement results"},
+	{.clause = "9.2", .how = MAND_KIND, .kind = "audit",
+	    .title = "Evidence of the audit programme and the audit results"},
+	{.clause = "9.3", .how = MAND_KIND, .kind = "review",
+	    .title = "Evidence of the results of management reviews"},
+	{.clause = "10.2", .how = MAND_CORRECTED,
+	    .title = "Evidence of nonconformities, actions taken and their results"},
 };
 
 int
@@ -108,13 +122,14 @@ mandatory_find(const struct model *m, struct mandatory_item items[MANDATORY_N])
 		}
 		for (int k = 0; k < MANDATORY_N; k++) {
 			struct mandatory_item *it = &items[k];
-			if ((it->how == MAND_KIND || it->how == MAND_TREATED) && !e->duplicate &&
-			    strcmp(e->kind->name, it->kind) == 0)
-				S_note(it, e->doc); /* schema errors are reported as such */
-			else if (it->how == MAND_MEASURED && S_is(e, "objective") && S_measured(e))
+			if (((it->how == MAND_KIND || it->how == MAND_TREATED) && !e->duplicate &&
+			    strcmp(e->kind->name, it->kind) == 0) || /* schema errors are reported as such */
+			    (it->how == MAND_MEASURED && S_is(e, "objective") && S_measured(e)) ||
+			    (it->how == MAND_CORRECTED && S_is(e, "finding") && S_acted_on(e))) {
 				S_note(it, e->doc);
-			else if (it->how == MAND_CORRECTED && S_is(e, "finding") && S_acted_on(e))
-				S_note(it, e->doc);
+				if (it->record == NULL)
+					it->record = e;
+			}
 		}
 	}
 	for (int k = 0; k < MANDATORY_N; k++)

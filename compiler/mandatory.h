@@ -24,6 +24,8 @@ struct mandatory_item {
 	enum mandatory_how how;
 	const char *kind;          /* MAND_KIND: the kind */
 	const struct doc *doc;     /* the first document that holds it, or NULL */
+	const struct entity *record; /* the first record that holds it (an objective,
+	                              * risk, audit, review or finding), or NULL */
 	size_t count;              /* documents or entities found */
 	int found;
 };

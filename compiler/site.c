@@ -297,8 +297,6 @@ S_nav(const struct site *s, const char *href, const char *current)
 	    "current", strcmp(href, "soa.html") == 0));
 	json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "title", "Matrix", "href",
 	    "matrix.html", "current", strcmp(href, "matrix.html") == 0));
-	json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "title", "Documented information",
-	    "href", DOCUMENTED_HTML, "current", strcmp(href, DOCUMENTED_HTML) == 0));
 	return nav;
 }
 
@@ -1475,7 +1473,7 @@ S_where(const struct site *s, const struct mandatory_item *it, json_t *row, json
     size_t more)
 {
 	const struct kindinfo *k;
-	const char *kind = it->kind;
+	const char *kind = it->record != NULL ? it->record->kind->name : NULL;
 
 	json_object_set_new(row, "documents", docs);
 	if (more > 0)
@@ -1483,13 +1481,10 @@ S_where(const struct site *s, const struct mandatory_item *it, json_t *row, json
 	if (it->how == MAND_GENERATED)
 		json_object_set_new(row, "generated", json_pack("{s:s, s:s}", "text",
 		    "Statement of Applicability", "href", "soa.html"));
-	if (it->how == MAND_MEASURED && it->doc != NULL && it->doc->entity != NULL)
-		kind = it->doc->entity->kind->name; /* measured objectives */
-	if (it->how == MAND_CORRECTED && it->doc != NULL && it->doc->entity != NULL)
-		kind = it->doc->entity->kind->name; /* findings acted on */
 	if (kind != NULL && (k = S_kindinfo(s, kind)) != NULL)
-		json_object_set_new(row, "records", json_pack("{s:o, s:I, s:s}", "text",
-		    S_jstr(k->k->plural), "count", (json_int_t)k->count, "href", k->href));
+		json_object_set_new(row, "records", json_pack("{s:o, s:o, s:I, s:s}", "text",
+		    S_jstr(k->k->plural), "title", S_jstr(k->k->plural), "count",
+		    (json_int_t)k->count, "href", k->href));
 }
 
 /* The documented information that clauses 4 to 10 require: where each

@@ -53,6 +53,16 @@ done
 build "$top/samples" -o "$work/det1" && build "$top/samples" -o "$work/det2"
 if diff -r "$work/det1" "$work/det2" > /dev/null; then ok; else no "two builds of samples differ"; diff -r "$work/det1" "$work/det2" | head; fi
 
+# 3b. The sample's documented information: every item held; 9.1 and 10.2 point at the
+# records that hold them (measured objectives, findings acted on) beside the procedures
+# whose clauses hold them, not at those procedures' kind.
+page=$work/det1/documented-information.html
+row() { sed -n "/data-clause=\"$1\"/,/<\/tr>/p" "$page"; }
+if [ "$(grep -c 'class="is-found"' "$page")" = 14 ] &&
+   row 9.1 | grep -q 'href="objective/index.html"' && row 9.1 | grep -q 'href="procedure/PRO-010.html"' &&
+   row 10.2 | grep -q 'href="finding/index.html"' && ! row 10.2 | grep -q 'href="procedure/index.html"'; then ok
+else no "samples: documented-information.html rows"; fi
+
 # ... and five builds of the kinds case on four threads (parses on several threads once
 # raced in cmark-gfm's global tables and lost a strikethrough now and then).
 same=1
