@@ -1227,6 +1227,23 @@ S_matrix(struct site *s, struct mu_buf *b)
 }
 
 /* A heat map: likelihood up, impact across, the count of risks per cell. */
+/* The text colour that reads on a level's colour (#rgb or #rrggbb, checked
+ * by config.c): black on light, white on dark (relative luminance). */
+static const char *
+S_ink(const char *color)
+{
+	unsigned v[3];
+	size_t n = strlen(color);
+	double y;
+
+	for (int i = 0; i < 3; i++) {
+		char h[3] = {color[n == 4 ? 1 + i : 1 + 2 * i], color[n == 4 ? 1 + i : 2 + 2 * i], 0};
+		v[i] = (unsigned)strtoul(h, NULL, 16);
+	}
+	y = 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+	return y > 140 ? "#111" : "#fff";
+}
+
 /* "likelihood 3 (Possible)" into a heat map's tooltip. */
 static void
 S_axis(struct mu_buf *b, const char *axis, const char **labels, long v)
@@ -1277,8 +1294,9 @@ S_heatmap(const struct site *s, const struct entity **v, size_t n, int residual)
 			S_bprintf(&b, ": score %ld, %s, %d risk%s</title></rect>", sc, lv->name,
 			    count[l][im], count[l][im] == 1 ? "" : "s");
 			if (count[l][im] > 0)
-				S_bprintf(&b, "<text class=\"count\" x=\"%ld\" y=\"%ld\" text-anchor=\"middle\">"
-				    "%d</text>", x + C / 2 - 1, y + C / 2 + 4, count[l][im]);
+				S_bprintf(&b, "<text class=\"count\" x=\"%ld\" y=\"%ld\" text-anchor=\"middle\"%s%s%s>"
+				    "%d</text>", x + C / 2 - 1, y + C / 2 + 4, lv->color ? " style=\"fill: " : "",
+				    lv->color ? S_ink(lv->color) : "", lv->color ? "\"" : "", count[l][im]);
 		}
 		S_bprintf(&b, "<text class=\"tick\" x=\"%d\" y=\"%ld\" text-anchor=\"end\">%ld</text>",
 		    M - 6, (scale - l) * C + C / 2 + 4, l);
@@ -1313,9 +1331,10 @@ S_method(const struct site *s)
 				lo = config_risk_score(c, l, i); /* the lowest score there is */
 	for (size_t k = 0; k < c->nlevels; k++) {
 		long hi = k + 1 < c->nlevels ? c->levels[k].max : config_risk_max(c);
-		json_array_append_new(levels, json_pack("{s:s, s:I, s:I, s:o}", "name",
+		json_array_append_new(levels, json_pack("{s:s, s:I, s:I, s:o, s:s}", "name",
 		    c->levels[k].name, "from", (json_int_t)lo, "to", (json_int_t)hi, "color",
-		    S_jstr(c->levels[k].color)));
+		    S_jstr(c->levels[k].color), "ink", c->levels[k].color ?
+		    S_ink(c->levels[k].color) : ""));
 		lo = hi + 1;
 	}
 	for (int a = 0; a < 2; a++) {
