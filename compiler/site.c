@@ -1849,6 +1849,8 @@ S_model_json(struct site *s)
 	    ents, "pages", pages, "diagnostics", diags);
 	/* the methodology beside scale and appetite: scoring, levels, labels */
 	method = S_method(s);
+	for (size_t k = 0; k < json_array_size(json_object_get(method, "levels")); k++)
+		json_object_del(json_array_get(json_object_get(method, "levels"), k), "ink"); /* a page's */
 	json_object_update(json_object_get(root, "risk"), method);
 	json_decref(method);
 	if (s->r->hist.checked) {
