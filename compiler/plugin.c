@@ -502,6 +502,27 @@ S_valid(const struct entity *e)
 	return e != NULL && e->valid && !e->duplicate && e->kind != NULL ? e : NULL;
 }
 
+/* isms.add_months("YYYY-MM-DD", n): the date n months later, clamped to the
+ * end of the month as review-overdue counts (date.c); nil for a bad date. */
+static int
+S_add_months(lua_State *L)
+{
+	size_t n;
+	const char *s = lua_tolstring(L, 1, &n);
+	int ok;
+	lua_Integer months = lua_tointegerx(L, 2, &ok);
+	date_t d;
+	char out[11];
+
+	if (s == NULL || !ok || months < -120000 || months > 120000 || date_parse(s, n, &d) != 0) {
+		lua_pushnil(L);
+		return 1;
+	}
+	date_format(date_add_months(d, (int)months), out);
+	lua_pushstring(L, out);
+	return 1;
+}
+
 /* isms.risk.score(likelihood, impact): the score under the project's
  * scoring (product or matrix); nil when either is not an integer. */
 static int
@@ -572,6 +593,10 @@ S_index(lua_State *L)
 			lua_pushstring(L, date);
 		} else if (!strcmp(k, "review_interval_months")) {
 			lua_pushinteger(L, p->in->config->review_interval_months);
+		} else if (!strcmp(k, "audit_interval_months")) {
+			lua_pushinteger(L, p->in->config->audit_interval_months);
+		} else if (!strcmp(k, "add_months")) {
+			lua_pushcfunction(L, S_add_months);
 		} else if (!strcmp(k, "config")) {
 			S_push_view(L, V_NODE, p->in->config->root, NULL, 0);
 		} else {
@@ -722,7 +747,7 @@ S_key_at(lua_State *L, const struct view *v, lua_Integer pos)
 	struct plugins *p = S_self(L);
 	const struct schemas *sch = p->in->schemas;
 	static const char *const isms_keys[] = {"entities", "by_id", "catalog", "kinds", "as_of",
-	    "config", "risk", "review_interval_months", NULL};
+	    "config", "risk", "review_interval_months", "audit_interval_months", "add_months", NULL};
 	static const char *const entity_keys[] = {"id", "kind", "file", "line", "refs", "referrers", NULL};
 	static const char *const cat_keys[] = {"id", "title", "theme", NULL};
 	static const char *const kind_keys[] = {"name", "plural", "fields", NULL};

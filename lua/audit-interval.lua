@@ -12,33 +12,16 @@
 -- audits and must stay clean, and a team can adopt ismsc before its first
 -- audit; mandatory-docs (clause 9.2), when a project turns it on, is the
 -- rule that asks for the first one.
-local function add_months(date, months)
-  local y, m, d = date:match("^(%d%d%d%d)-(%d%d)-(%d%d)$")
-  y, m, d = tonumber(y), tonumber(m) + months, tonumber(d)
-  y = y + (m - 1) // 12
-  m = (m - 1) % 12 + 1
-  local last = os.date("*t", os.time({year = y, month = m + 1, day = 0, hour = 12})).day
-  if d > last then d = last end
-  return string.format("%04d-%02d-%02d", y, m, d)
-end
-
--- isms.yaml's value; config.c already reported a bad one, so fall back to 12
-local function interval(isms)
-  local n = math.tointeger(tonumber(isms.config.audit_interval_months))
-  if n == nil or n < 1 or n > 120 then n = 12 end
-  return n
-end
-
 return {
   id = "audit-interval",
   severity = "warning",
   description = "An internal audit must have been held within audit_interval_months (12) of as_of (clause 9.2).",
   check = function(isms, report)
-    local months = interval(isms)
+    local months = isms.audit_interval_months
     local last, planned
     for _, a in ipairs(isms.audits) do
       if a.date <= isms.as_of then
-        if add_months(a.date, months) >= isms.as_of then return end
+        if isms.add_months(a.date, months) >= isms.as_of then return end
         if last == nil or a.date > last.date then last = a end
       elseif planned == nil or a.date < planned.date then
         planned = a
@@ -46,7 +29,7 @@ return {
     end
     if last ~= nil then
       report(last, "the last internal audit, '%s' on %s, is older than %d months: the next was due by %s",
-        last.id, last.date, months, add_months(last.date, months))
+        last.id, last.date, months, isms.add_months(last.date, months))
     elseif planned ~= nil then
       report(planned, "internal audit '%s' is planned for %s, after as_of (%s): no audit was held in the last %d months",
         planned.id, planned.date, isms.as_of, months)

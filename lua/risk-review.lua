@@ -4,16 +4,6 @@
 -- 6.1.2 b) assessments that give consistent results. A risk with no
 -- reviewed_on, or one older than review_interval_months (isms.yaml, default
 -- 12), has not been looked at on the planned cycle.
-local function add_months(date, months)
-  local y, m, d = date:match("^(%d%d%d%d)-(%d%d)-(%d%d)$")
-  y, m, d = tonumber(y), tonumber(m) + months, tonumber(d)
-  y = y + (m - 1) // 12
-  m = (m - 1) % 12 + 1
-  local last = os.date("*t", os.time({year = y, month = m + 1, day = 0, hour = 12})).day
-  if d > last then d = last end
-  return string.format("%04d-%02d-%02d", y, m, d)
-end
-
 return {
   id = "risk-review",
   severity = "warning",
@@ -24,7 +14,7 @@ return {
       if r.reviewed_on == nil then
         report(r, "risk '%s' has no reviewed_on date", r.id)
       else
-        local due = add_months(r.reviewed_on, months)
+        local due = isms.add_months(r.reviewed_on, months)
         if due < isms.as_of then
           report(r, "risk '%s' was due for review on %s", r.id, due)
         end
