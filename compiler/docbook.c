@@ -1638,8 +1638,7 @@ S_piece_documented(struct book *B, xmlNodePtr h, const struct job *j)
 	static const char *const head[] = {"Clause", "Documented information", "Status",
 	    "Where it lives"};
 	struct mandatory_item it[MANDATORY_N];
-	xmlNodePtr a = S_el(B, h, "appendix"), tb, where[MANDATORY_N];
-	size_t shown[MANDATORY_N] = {0};
+	xmlNodePtr a = S_el(B, h, "appendix"), tb;
 
 	S_setid(B, a, j->xmlid);
 	S_eltext(B, a, "title", "Documented information");
@@ -1648,34 +1647,26 @@ S_piece_documented(struct book *B, xmlNodePtr h, const struct job *j)
 	mandatory_find(B->m, it);
 	tb = S_table_new(B, a, head, 4);
 	for (int k = 0; k < MANDATORY_N; k++) {
-		xmlNodePtr row = S_el(B, tb, "row");
+		xmlNodePtr row = S_el(B, tb, "row"), where;
 		S_cell(B, row, it[k].clause);
 		S_cell(B, row, it[k].title);
 		S_cell(B, row, it[k].found ? "held" : "missing");
-		where[k] = S_el(B, row, "entry");
+		where = S_el(B, row, "entry");
 		if (it[k].how == MAND_GENERATED)
-			S_text(B, where[k], "the Statement of Applicability (generated)");
+			S_text(B, where, "the Statement of Applicability (generated)");
 		else if (it[k].how == MAND_KIND || it[k].how == MAND_TREATED)
-			S_text(B, where[k], it[k].count > 0 ? "the records of this book" : "");
-	}
-	/* the documents whose clauses hold an item: one pass, 12 per item */
-	for (size_t i = 0; i < B->m->ndocs; i++) {
-		const struct doc *d = &B->m->docs[i];
-		if (d->failed || d->fm == NULL || ynode_get(d->fm, "clauses") == NULL)
-			continue;
-		for (int k = 0; k < MANDATORY_N; k++) {
+			S_text(B, where, it[k].count > 0 ? "the records of this book" : "");
+		for (size_t i = 0; i < it[k].ndocs; i++) {
+			const struct doc *d = it[k].docs[i];
 			xmlNodePtr l;
-			if (it[k].how == MAND_KIND || it[k].how == MAND_TREATED || shown[k] >= 12 ||
-			    !mandatory_doc_holds(d, it[k].clause))
-				continue;
-			if (shown[k]++ > 0)
-				S_text(B, where[k], ", ");
+			if (i > 0)
+				S_text(B, where, ", ");
 			if (d->entity != NULL) {
-				S_entity_link(B, where[k], d->entity);
+				S_entity_link(B, where, d->entity);
 				continue;
 			}
-			l = S_el(B, where[k], "link"); /* a plain page: its appendix */
-			S_prop(B, l, NULL, "linkend", B->page[i]);
+			l = S_el(B, where, "link"); /* a plain page: its appendix */
+			S_prop(B, l, NULL, "linkend", B->page[d - B->m->docs]);
 			S_text(B, l, d->title != NULL ? d->title : d->path);
 		}
 	}
@@ -2085,20 +2076,6 @@ S_nworkers(size_t njobs, int threads)
 
 /* ---- the plan ------------------------------------------------------------ */
 
-/* 1 when the list or scalar v holds the string s. */
-static int
-S_holds(const struct ynode *v, const char *s)
-{
-	if (v == NULL)
-		return 0;
-	if (v->type == YNODE_SCALAR)
-		return strcmp(v->str, s) == 0;
-	for (size_t i = 0; v->type == YNODE_SEQ && i < v->n; i++)
-		if (v->kids[i]->type == YNODE_SCALAR && strcmp(v->kids[i]->str, s) == 0)
-			return 1;
-	return 0;
-}
-
 static int
 S_own_cmp(const void *a, const void *b)
 {
@@ -2247,7 +2224,8 @@ S_plan(struct book *B)
 			in->xmlid = S_newid(B, "", e->id);
 		if (e->valid && S_is(e, "control") && e->cat < 0)
 			B->own[B->nown++] = in;
-		if (B->scope == NULL && in->xmlid != NULL && S_holds(entity_get(e, "clauses"), "4.3"))
+		if (B->scope == NULL && in->xmlid != NULL &&
+		    clauses_hold(entity_get(e, "clauses"), "4.3"))
 			B->scope = e;
 	}
 	if (B->nown > 1)

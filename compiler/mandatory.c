@@ -47,8 +47,10 @@ clauses_hold(const struct ynode *c, const char *clause)
 	return 0;
 }
 
-int
-mandatory_doc_holds(const struct doc *d, const char *clause)
+/* 1 when the document d says it holds clause: its clauses list the number.
+ * An audit's clauses are those it audited, not what it documents. */
+static int
+S_doc_holds(const struct doc *d, const char *clause)
 {
 	if (d->failed || d->fm == NULL)
 		return 0;
@@ -64,10 +66,8 @@ S_is(const struct entity *e, const char *kind)
 }
 
 static void
-S_note(struct mandatory_item *it, const struct doc *d)
+S_note(struct mandatory_item *it)
 {
-	if (it->doc == NULL)
-		it->doc = d;
 	it->count++;
 	it->found = 1;
 }
@@ -103,10 +103,19 @@ mandatory_find(const struct model *m, struct mandatory_item items[MANDATORY_N])
 		const struct doc *d = &m->docs[i];
 		if (d->failed || d->fm == NULL || ynode_get(d->fm, "clauses") == NULL)
 			continue;
-		for (int k = 0; k < MANDATORY_N; k++)
-			if (items[k].how != MAND_KIND && items[k].how != MAND_TREATED &&
-			    mandatory_doc_holds(d, items[k].clause))
-				S_note(&items[k], d);
+		for (int k = 0; k < MANDATORY_N; k++) {
+			struct mandatory_item *it = &items[k];
+			if (it->how == MAND_KIND || it->how == MAND_TREATED ||
+			    !S_doc_holds(d, it->clause))
+				continue;
+			S_note(it);
+			if (it->how == MAND_GENERATED)
+				continue; /* the SoA is ismsc's own: no list */
+			if (it->ndocs < MANDATORY_SHOW)
+				it->docs[it->ndocs++] = d;
+			else
+				it->moredocs++;
+		}
 	}
 	for (size_t i = 0; i < m->n; i++) {
 		const struct entity *e = m->entities[i];
@@ -126,7 +135,7 @@ mandatory_find(const struct model *m, struct mandatory_item items[MANDATORY_N])
 			    strcmp(e->kind->name, it->kind) == 0) || /* schema errors are reported as such */
 			    (it->how == MAND_MEASURED && S_is(e, "objective") && S_measured(e)) ||
 			    (it->how == MAND_CORRECTED && S_is(e, "finding") && S_acted_on(e))) {
-				S_note(it, e->doc);
+				S_note(it);
 				if (it->record == NULL)
 					it->record = e;
 			}

@@ -18,12 +18,15 @@ enum mandatory_how {
 	MAND_CORRECTED,    /* clauses 10.2, or a finding an action refers to */
 };
 
+enum { MANDATORY_SHOW = 12 }; /* documents listed per item; the rest are counted */
+
 struct mandatory_item {
 	const char *clause;        /* "6.1.2" */
 	const char *title;         /* what the standard asks for */
 	enum mandatory_how how;
 	const char *kind;          /* MAND_KIND: the kind */
-	const struct doc *doc;     /* the first document that holds it, or NULL */
+	const struct doc *docs[MANDATORY_SHOW]; /* the first documents whose clauses hold it */
+	size_t ndocs, moredocs;    /* ... how many of them, and how many more */
 	const struct entity *record; /* the first record that holds it (an objective,
 	                              * risk, audit, review or finding), or NULL */
 	size_t count;              /* documents or entities found */
@@ -34,10 +37,6 @@ enum { MANDATORY_N = 14 };
 
 /* Fill items[MANDATORY_N], in clause order, from the model. */
 void mandatory_find(const struct model *m, struct mandatory_item items[MANDATORY_N]);
-
-/* 1 when the document d says it holds clause: its clauses list the number.
- * An audit's clauses are those it audited, not what it documents. */
-int mandatory_doc_holds(const struct doc *d, const char *clause);
 
 /* 1 when the front matter node c (a clauses value: a scalar or a list)
  * holds clause. */

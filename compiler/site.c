@@ -1484,19 +1484,20 @@ S_kindinfo(const struct site *s, const char *name)
 	return NULL;
 }
 
-/* "where" of an item: the documents whose clauses hold it (docs, made by
- * S_documented in one pass, and how many more), or the list of the kind
- * that holds it. */
+/* "where" of an item: the documents whose clauses hold it (and how many
+ * more), or the list of the kind whose records hold it. */
 static void
-S_where(const struct site *s, const struct mandatory_item *it, json_t *row, json_t *docs,
-    size_t more)
+S_where(const struct site *s, const struct mandatory_item *it, json_t *row)
 {
 	const struct kindinfo *k;
 	const char *kind = it->record != NULL ? it->record->kind->name : NULL;
+	json_t *docs = json_array();
 
+	for (size_t i = 0; i < it->ndocs; i++)
+		json_array_append_new(docs, S_dlink(s, it->docs[i]));
 	json_object_set_new(row, "documents", docs);
-	if (more > 0)
-		json_object_set_new(row, "more", json_integer((json_int_t)more));
+	if (it->moredocs > 0)
+		json_object_set_new(row, "more", json_integer((json_int_t)it->moredocs));
 	if (it->how == MAND_GENERATED)
 		json_object_set_new(row, "generated", json_pack("{s:s, s:s}", "text",
 		    "Statement of Applicability", "href", "soa.html"));
@@ -1514,32 +1515,13 @@ S_documented(struct site *s, struct mu_buf *b)
 	json_t *ctx = S_ctx(s, DOCUMENTED_HTML, "Documented information", "documented", NULL, NULL);
 	json_t *rows = json_array();
 	struct mandatory_item it[MANDATORY_N];
-	json_t *docs[MANDATORY_N];
-	size_t more[MANDATORY_N] = {0};
 	int found = 0;
 
 	mandatory_find(s->m, it);
-	for (int k = 0; k < MANDATORY_N; k++)
-		docs[k] = json_array();
-	/* the documents whose clauses hold an item: one pass, 12 per item */
-	for (size_t i = 0; i < s->m->ndocs; i++) {
-		const struct doc *d = &s->m->docs[i];
-		if (d->failed || d->fm == NULL || ynode_get(d->fm, "clauses") == NULL)
-			continue;
-		for (int k = 0; k < MANDATORY_N; k++) {
-			if (it[k].how == MAND_KIND || it[k].how == MAND_TREATED ||
-			    it[k].how == MAND_GENERATED || !mandatory_doc_holds(d, it[k].clause))
-				continue;
-			if (json_array_size(docs[k]) < 12)
-				json_array_append_new(docs[k], S_dlink(s, d));
-			else
-				more[k]++;
-		}
-	}
 	for (int k = 0; k < MANDATORY_N; k++) {
 		json_t *row = json_pack("{s:s, s:s, s:b}", "clause", it[k].clause, "title",
 		    it[k].title, "found", it[k].found);
-		S_where(s, &it[k], row, docs[k], more[k]);
+		S_where(s, &it[k], row);
 		json_array_append_new(rows, row);
 		found += it[k].found;
 	}
@@ -1558,13 +1540,8 @@ S_clause(const struct site *s, const char *clause)
 	for (size_t i = 0; i < s->m->n; i++) {
 		const struct entity *e = s->m->entities[i];
 		const struct ynode *c = entity_get(e, "clauses");
-		if (c == NULL || S_excluded(s, e))
-			continue;
-		if (c->type == YNODE_SCALAR && strcmp(c->str, clause) == 0)
+		if (c != NULL && !S_excluded(s, e) && clauses_hold(c, clause))
 			return e;
-		for (size_t k = 0; c->type == YNODE_SEQ && k < c->n; k++)
-			if (c->kids[k]->type == YNODE_SCALAR && strcmp(c->kids[k]->str, clause) == 0)
-				return e;
 	}
 	return NULL;
 }
