@@ -49,7 +49,7 @@ static void
 S_risk(const struct check_input *in, const struct entity *e, struct diags *d)
 {
 	const char *t = entity_str(e, "treatment");
-	long l = 0, i = 0;
+	long l = 0, i = 0, score;
 
 	if (t == NULL)
 		return;
@@ -57,12 +57,12 @@ S_risk(const struct check_input *in, const struct entity *e, struct diags *d)
 		S_at_id(d, R_RISK_UNTREATED, e, "risk '%s' is to %s but no control treats it", e->id, t);
 	if (strcmp(t, "accept") == 0 && yvalue_int(entity_get(e, "likelihood"), &l) == 0 &&
 	    yvalue_int(entity_get(e, "impact"), &i) == 0 &&
-	    config_risk_score(in->config, l, i) > in->config->risk_appetite) {
+	    (score = config_risk_score(in->config, l, i)) > in->config->risk_appetite) {
 		int by = entity_str(e, "accepted_by") != NULL, on = entity_get(e, "accepted_on") != NULL;
 		if (!by || !on)
 			diag_add(d, R_RISK_ACCEPTANCE, e->doc->path, e->id_node->line, e->id_node->col,
 			    "risk '%s' scores %ld, above the appetite of %ld, and its acceptance lacks %s",
-			    e->id, config_risk_score(in->config, l, i), in->config->risk_appetite,
+			    e->id, score, in->config->risk_appetite,
 			    !by && !on ? "accepted_by and accepted_on" : !by ? "accepted_by" : "accepted_on");
 	}
 }

@@ -590,14 +590,14 @@ S_int(const struct entity *e, const char *field, long *v)
 static json_t *
 S_risk(const struct site *s, const struct entity *e)
 {
-	long l, i, rl, ri;
+	long l, i, rl, ri, score;
 	json_t *j;
 
 	if (!S_int(e, "likelihood", &l) || !S_int(e, "impact", &i))
 		return NULL;
+	score = config_risk_score(s->cfg, l, i);
 	j = json_pack("{s:I, s:I, s:I, s:s, s:I}", "likelihood", (json_int_t)l, "impact",
-	    (json_int_t)i, "inherent", (json_int_t)config_risk_score(s->cfg, l, i), "level",
-	    S_level(s, config_risk_score(s->cfg, l, i)), "appetite",
+	    (json_int_t)i, "inherent", (json_int_t)score, "level", S_level(s, score), "appetite",
 	    (json_int_t)s->cfg->risk_appetite);
 	if (S_int(e, "residual_likelihood", &rl) && S_int(e, "residual_impact", &ri)) {
 		long r = config_risk_score(s->cfg, rl, ri);
@@ -1226,7 +1226,6 @@ S_matrix(struct site *s, struct mu_buf *b)
 	mu_buf_free(&csv);
 }
 
-/* A heat map: likelihood up, impact across, the count of risks per cell. */
 /* The text colour that reads on a level's colour (#rgb or #rrggbb, checked
  * by config.c): black on light, white on dark (relative luminance). */
 static const char *
@@ -1256,6 +1255,7 @@ S_axis(struct mu_buf *b, const char *axis, const char **labels, long v)
 	}
 }
 
+/* A heat map: likelihood up, impact across, the count of risks per cell. */
 static json_t *
 S_heatmap(const struct site *s, const struct entity **v, size_t n, int residual)
 {
