@@ -1586,13 +1586,7 @@ S_piece_soa_theme(struct book *B, xmlNodePtr h, const struct job *j)
 	const struct model *m = B->m;
 	const char *theme = S_theme(B, j->i);
 	xmlNodePtr sec = S_el(B, h, "section"), tb;
-	const char *given = catalog_theme_title(B->cat, theme);
-	char *label = S_label(theme[0] != '\0' ? theme : "other"), *s;
-
-	s = given != NULL ? xstrdup(given) : xasprintf("%s controls", label);
-	S_eltext(B, sec, "title", s);
-	free(label);
-	free(s);
+	S_eltext(B, sec, "title", catalog_theme_title(B->cat, theme));
 	tb = S_table_new(B, sec, head, 8);
 	for (size_t i = j->i; i < B->cat->n && strcmp(S_theme(B, i), theme) == 0; i++) {
 		const struct entity *d = m->cat_decision[i];

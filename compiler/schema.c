@@ -388,6 +388,22 @@ schemas_load_kind(struct schemas *s, const char *file, const char *text, size_t 
 	return L.bad ? -1 : 0;
 }
 
+/* A theme the catalogue does not list: titled from its id, "organizational"
+ * -> "Organizational controls". */
+static void
+S_theme_named(struct schemas *s, const char *id)
+{
+	size_t n = strlen(id);
+	char *t = arena_alloc(&s->arena, n + sizeof(" controls"));
+
+	for (size_t i = 0; i < n; i++)
+		t[i] = id[i] == '_' ? ' ' : id[i];
+	if (t[0] >= 'a' && t[0] <= 'z')
+		t[0] = (char)(t[0] - 'a' + 'A');
+	memcpy(t + n, " controls", sizeof(" controls"));
+	s->cat.themes[s->cat.nthemes++] = (struct catalog_theme){id, t};
+}
+
 int
 schemas_load_catalog(struct schemas *s, const char *file, const char *text, size_t len,
     struct diags *d)
@@ -404,8 +420,11 @@ schemas_load_catalog(struct schemas *s, const char *file, const char *text, size
 	}
 	s->cat.name = (t = ynode_get(root, "catalog")) && t->type == YNODE_SCALAR ? t->str : "";
 	s->cat.title = (t = ynode_get(root, "title")) && t->type == YNODE_SCALAR ? t->str : s->cat.name;
-	if ((t = ynode_get(root, "themes")) != NULL && t->type == YNODE_SEQ) {
-		s->cat.themes = arena_alloc(&s->arena, (t->n + 1) * sizeof(*s->cat.themes));
+	t = ynode_get(root, "themes");
+	/* room for the listed themes and, in the worst case, one per control */
+	s->cat.themes = arena_alloc(&s->arena, ((t != NULL && t->type == YNODE_SEQ ? t->n : 0) +
+	    c->n + 1) * sizeof(*s->cat.themes));
+	if (t != NULL && t->type == YNODE_SEQ) {
 		for (size_t i = 0; i < t->n; i++) {
 			const struct ynode *id = ynode_get(t->kids[i], "id");
 			const struct ynode *ti = ynode_get(t->kids[i], "title");
@@ -436,6 +455,8 @@ schemas_load_catalog(struct schemas *s, const char *file, const char *text, size
 			return -1;
 		}
 		s->cat.n++;
+		if (catalog_theme_title(&s->cat, cc->theme) == NULL)
+			S_theme_named(s, cc->theme);
 	}
 	return 0;
 }

@@ -83,7 +83,8 @@ const struct fielddef *kind_field(const struct kinddef *k, const char *name);
 /* The index of a catalogue id, or -1. */
 int catalog_find(const struct catalog *c, const char *id);
 /* The title the catalogue gives theme (e.g. "Organizational controls",
- * "A.9 Access control"), or NULL when it gives none. */
+ * "A.9 Access control"; one it does not list is titled from its id, so a
+ * control's theme always has one), or NULL for a theme no control has. */
 const char *catalog_theme_title(const struct catalog *c, const char *theme);
 
 /* One reference found in a front matter field. */

@@ -1026,12 +1026,8 @@ S_soa(struct site *s, struct mu_buf *b)
 		row = S_soa_row(s, (int)c, s->m->cat_decision[c]);
 		if (cur == NULL || strcmp(cur, cc->theme) != 0) {
 			cur = cc->theme;
-			/* the catalogue's title for the theme, else "Name controls" */
-			const char *given = catalog_theme_title(&s->sch->cat, cur);
-			char *t = given != NULL ? xstrdup(given) : xasprintf("%c%s controls",
-			    cur[0] >= 'a' && cur[0] <= 'z' ? cur[0] - 'a' + 'A' : cur[0], cur[0] ? cur + 1 : "");
-			theme = json_pack("{s:s, s:s, s:[]}", "name", cur, "title", t, "controls");
-			free(t);
+			theme = json_pack("{s:s, s:s, s:[]}", "name", cur, "title",
+			    catalog_theme_title(&s->sch->cat, cur), "controls");
 			json_array_append_new(themes, theme);
 		}
 		json_array_append(json_object_get(theme, "controls"), row);

@@ -209,6 +209,28 @@ test_ids(void **state)
 	assert_false(id_valid(""));
 }
 
+/* A theme the catalogue lists keeps its title; one it does not is titled
+ * from its id, so every control's theme has a title. */
+static void
+test_catalog_themes(void **state)
+{
+	static const char cat[] =
+	    "catalog: t\n"
+	    "themes:\n"
+	    "  - {id: people, title: \"A.6 People\"}\n"
+	    "controls:\n"
+	    "  - {id: A.1, theme: people, title: One}\n"
+	    "  - {id: A.2, theme: physical_site, title: Two}\n"
+	    "  - {id: A.3, theme: physical_site, title: Three}\n";
+	struct fx *f = *state;
+
+	assert_int_equal(schemas_load_catalog(&f->s, "t.yaml", cat, strlen(cat), &f->d), 0);
+	assert_string_equal(catalog_theme_title(&f->s.cat, "people"), "A.6 People");
+	assert_string_equal(catalog_theme_title(&f->s.cat, "physical_site"), "Physical site controls");
+	assert_int_equal(f->s.cat.nthemes, 2);
+	assert_null(catalog_theme_title(&f->s.cat, "none"));
+}
+
 int
 main(void)
 {
@@ -222,6 +244,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bad_schema_files, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_extend_kind, S_setup, S_teardown),
 		cmocka_unit_test(test_ids),
+		cmocka_unit_test_setup_teardown(test_catalog_themes, S_setup, S_teardown),
 	};
 	return cmocka_run_group_tests_name("schema", tests, NULL, NULL);
 }
