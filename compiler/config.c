@@ -115,16 +115,26 @@ config_risk_score(const struct config *c, long l, long i)
 	return l * i;
 }
 
-long
-config_risk_max(const struct config *c)
+void
+config_risk_range(const struct config *c, long *lo, long *hi)
 {
-	long max = 0;
-
+	*lo = *hi = config_risk_score(c, 1, 1);
 	for (long l = 1; l <= c->risk_scale; l++)
-		for (long i = 1; i <= c->risk_scale; i++)
-			if (config_risk_score(c, l, i) > max)
-				max = config_risk_score(c, l, i);
-	return max;
+		for (long i = 1; i <= c->risk_scale; i++) {
+			long s = config_risk_score(c, l, i);
+			*lo = s < *lo ? s : *lo;
+			*hi = s > *hi ? s : *hi;
+		}
+}
+
+/* The highest score the scoring gives. */
+static long
+S_max(const struct config *c)
+{
+	long lo, hi;
+
+	config_risk_range(c, &lo, &hi);
+	return hi;
 }
 
 const struct risklevel *
@@ -277,11 +287,11 @@ S_risk(struct config *c, struct arena *a, const struct ynode *risk, struct diags
 	} else if (n != NULL) {
 		S_bad(d, n, "field '%s' is used only with scoring: matrix", "risk.matrix");
 	}
-	S_int(risk, "appetite", 0, config_risk_max(c), &appetite, d);
+	S_int(risk, "appetite", 0, S_max(c), &appetite, d);
 	if (appetite >= 0)
 		c->risk_appetite = appetite;
-	else if (c->risk_appetite > config_risk_max(c))
-		c->risk_appetite = config_risk_max(c);
+	else if (c->risk_appetite > S_max(c))
+		c->risk_appetite = S_max(c);
 	if ((n = ynode_get(risk, "levels")) != NULL && !ynode_is_null(n))
 		S_levels(c, a, n, d);
 }
@@ -294,7 +304,7 @@ S_default_levels(struct config *c, struct arena *a)
 
 	v[0] = (struct risklevel){"low", NULL, c->risk_appetite / 2};
 	v[1] = (struct risklevel){"medium", NULL, c->risk_appetite};
-	v[2] = (struct risklevel){"high", NULL, config_risk_max(c)};
+	v[2] = (struct risklevel){"high", NULL, S_max(c)};
 	c->levels = v;
 	c->nlevels = 3;
 }

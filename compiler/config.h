@@ -58,8 +58,8 @@ void config_apply_rules(const struct config *c, struct rules *t, struct diags *d
 /* The score of a likelihood and an impact (1..risk_scale) under the
  * project's scoring: their product, or the matrix's cell. */
 long config_risk_score(const struct config *c, long likelihood, long impact);
-/* The highest score the scoring gives. */
-long config_risk_max(const struct config *c);
+/* The lowest and the highest score the scoring gives. */
+void config_risk_range(const struct config *c, long *lo, long *hi);
 /* The level of a score: the first band whose max it does not exceed
  * (the last band above every max). */
 const struct risklevel *config_risk_level(const struct config *c, long score);

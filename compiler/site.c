@@ -1317,16 +1317,13 @@ S_method(const struct site *s)
 {
 	const struct config *c = s->cfg;
 	json_t *levels = json_array(), *scales = json_array();
-	long lo = config_risk_max(c);
+	long lo, max;
 	const char *const axis[2] = {"Likelihood", "Impact"};
 	const char **const labels[2] = {c->likelihood_labels, c->impact_labels};
 
-	for (long l = 1; l <= c->risk_scale; l++)
-		for (long i = 1; i <= c->risk_scale; i++)
-			if (config_risk_score(c, l, i) < lo)
-				lo = config_risk_score(c, l, i); /* the lowest score there is */
+	config_risk_range(c, &lo, &max);
 	for (size_t k = 0; k < c->nlevels; k++) {
-		long hi = k + 1 < c->nlevels ? c->levels[k].max : config_risk_max(c);
+		long hi = k + 1 < c->nlevels ? c->levels[k].max : max;
 		json_array_append_new(levels, json_pack("{s:s, s:I, s:I, s:o, s:s}", "name",
 		    c->levels[k].name, "from", (json_int_t)lo, "to", (json_int_t)hi, "color",
 		    S_jstr(c->levels[k].color), "ink", c->levels[k].color ?
@@ -1343,7 +1340,7 @@ S_method(const struct site *s)
 	}
 	return json_pack("{s:s, s:b, s:o, s:o, s:I}", "scoring", c->risk_matrix != NULL ?
 	    "matrix" : "product", "matrix", c->risk_matrix != NULL, "levels", levels, "scales",
-	    scales, "max", (json_int_t)config_risk_max(c));
+	    scales, "max", (json_int_t)max);
 }
 
 static void
