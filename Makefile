@@ -103,24 +103,14 @@ doccontrol: build/ismsc
 hostile: build/ismsc
 	tests/hostile.sh build/ismsc
 
-# The same golden and hostile suites under AddressSanitizer + UBSan.
+# The suites that run again under AddressSanitizer + UBSan.
+ASAN_SUITES := golden hostile diff build mandatory migrate pack doccontrol
+
 asan: build/asan/ismsc
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  tests/golden.sh build/asan/ismsc
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  tests/hostile.sh build/asan/ismsc
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  tests/diff.sh build/asan/ismsc
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  tests/build.sh build/asan/ismsc
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  tests/mandatory.sh build/asan/ismsc
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  tests/migrate.sh build/asan/ismsc
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  tests/pack.sh build/asan/ismsc
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  tests/doccontrol.sh build/asan/ismsc
+	@set -e; for t in $(ASAN_SUITES); do echo "asan: tests/$$t.sh"; \
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    tests/$$t.sh build/asan/ismsc; \
+	done
 
 valgrind: build/ismsc
 	tests/valgrind.sh build/ismsc
