@@ -52,34 +52,6 @@ struct migration {
 	size_t nfresh;                /* of nnew: new in 2022, fed by no 2013 control */
 };
 
-/* The whole file at path, NUL-terminated, or NULL (errno set). */
-static char *
-S_slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0, got;
-
-	if (fp == NULL)
-		return NULL;
-	do {
-		xgrow(&buf, &cap, n + 65536 + 1, 1);
-		got = fread(buf + n, 1, 65536, fp);
-		n += got;
-	} while (got > 0 && n < FILE_LIMIT);
-	if (ferror(fp) || n >= FILE_LIMIT) {
-		int err = n >= FILE_LIMIT ? EFBIG : errno;
-		fclose(fp);
-		free(buf);
-		errno = err;
-		return NULL;
-	}
-	fclose(fp);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 /* Print the compiler's own diagnostics about its data files. */
 static void
 S_data_broken(const char *dir, const struct diags *d)
@@ -95,26 +67,31 @@ S_data_broken(const char *dir, const struct diags *d)
 static int
 S_load(struct migration *M)
 {
-	char *dir = xasprintf("%s/schemas", M->run->datadir), *path, *text;
+	char *dir = xasprintf("%s/schemas", M->run->datadir), *text;
+	const char *path;
+	struct source data = {0};
 	struct diags d;
 	struct ynode *root = NULL, *map;
 	size_t len;
 	int rc = -1;
 
 	diags_init(&d);
-	path = xasprintf("%s/catalogs/%s.yaml", dir, TO_CATALOG);
-	text = S_slurp(path, &len);
-	if (text == NULL) {
-		fprintf(stderr, "ismsc: migrate: cannot read %s: %s\n", path, strerror(errno));
+	/* the compiler's data, read as compile.c reads its schemas */
+	if (source_open_dir(&data, dir, NULL, &d) != 0) {
+		fprintf(stderr, "ismsc: migrate: cannot read %s: %s\n", dir, strerror(errno));
 		goto out;
 	}
-	schemas_load_catalog(&M->to, "catalogs/" TO_CATALOG ".yaml", text, len, &d);
+	path = "catalogs/" TO_CATALOG ".yaml";
+	if (source_read(&data, path, &text, &len, FILE_LIMIT) != SOURCE_OK) {
+		fprintf(stderr, "ismsc: migrate: cannot read %s/%s\n", dir, path);
+		goto out;
+	}
+	schemas_load_catalog(&M->to, path, text, len, &d);
 	free(text);
-	free(path);
-	path = xasprintf("%s/%s", dir, MAPPING_FILE);
-	if (d.n > 0 || (text = S_slurp(path, &len)) == NULL) {
+	path = MAPPING_FILE;
+	if (d.n > 0 || source_read(&data, path, &text, &len, FILE_LIMIT) != SOURCE_OK) {
 		if (d.n == 0)
-			fprintf(stderr, "ismsc: migrate: cannot read %s: %s\n", path, strerror(errno));
+			fprintf(stderr, "ismsc: migrate: cannot read %s/%s\n", dir, path);
 		goto out;
 	}
 	{
@@ -161,7 +138,7 @@ out:
 	if (rc != 0 && d.n > 0)
 		S_data_broken(dir, &d);
 	diags_free(&d);
-	free(path);
+	source_close(&data);
 	free(dir);
 	return rc;
 }
