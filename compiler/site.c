@@ -56,6 +56,7 @@ struct site {
 	size_t ncopies, capcopies;
 	pthread_mutex_t lock;         /* copies, from the threads */
 	size_t next;                  /* the next doc for a thread */
+	struct mandatory_item mand[MANDATORY_N]; /* documented information, found once */
 	int failed;
 };
 
@@ -1507,10 +1508,9 @@ S_documented(struct site *s, struct mu_buf *b)
 {
 	json_t *ctx = S_ctx(s, DOCUMENTED_HTML, "Documented information", "documented", NULL, NULL);
 	json_t *rows = json_array();
-	struct mandatory_item it[MANDATORY_N];
+	const struct mandatory_item *it = s->mand;
 	int found = 0;
 
-	mandatory_find(s->m, it);
 	for (int k = 0; k < MANDATORY_N; k++) {
 		json_t *row = json_pack("{s:s, s:s, s:b}", "clause", it[k].clause, "title",
 		    it[k].title, "found", it[k].found);
@@ -1568,7 +1568,6 @@ S_index(struct site *s, struct md_parser *p, struct mu_buf *b)
 	json_t *findings = json_array(), *actions = json_array(), *incidents = json_array();
 	const struct entity *latest[2] = {NULL, NULL}; /* the latest audit, review */
 	long nopen_actions = 0;
-	struct mandatory_item mand[MANDATORY_N];
 	int mfound = 0;
 	char asof[11];
 
@@ -1685,9 +1684,8 @@ S_index(struct site *s, struct md_parser *p, struct mu_buf *b)
 	    "findings", findings, "overdue_actions", actions, "incidents", incidents, "open_actions",
 	    (json_int_t)nopen_actions, "last_audit", S_dated(s, latest[0]), "last_review",
 	    S_dated(s, latest[1])));
-	mandatory_find(s->m, mand);
 	for (int k = 0; k < MANDATORY_N; k++)
-		mfound += mand[k].found;
+		mfound += s->mand[k].found;
 	json_object_set_new(ctx, "documented", json_pack("{s:i, s:i, s:i, s:s}", "found", mfound,
 	    "total", MANDATORY_N, "missing", MANDATORY_N - mfound, "href", DOCUMENTED_HTML));
 	json_object_set_new(ctx, "kinds", kinds);
@@ -2047,6 +2045,7 @@ site_build(struct run *r, const struct site_options *so)
 	s.tdirs[1] = tdir;
 	json_object_seed(1);
 	S_hrefs(&s);
+	mandatory_find(s.m, s.mand);
 	if (output_open(&s.out) != 0) {
 		fprintf(stderr, "ismsc: %s\n", s.out.err);
 		goto done;
