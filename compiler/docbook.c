@@ -1271,7 +1271,7 @@ S_method(struct book *B, xmlNodePtr h)
 		if (labels[a] == NULL)
 			continue;
 		list = S_el(B, h, "orderedlist");
-		xmlNewProp(list, BAD_CAST "numeration", BAD_CAST "arabic");
+		S_prop(B, list, NULL, "numeration", "arabic");
 		S_text(B, S_el(B, list, "title"), axis[a]);
 		for (long v = 0; v < c->risk_scale; v++)
 			S_text(B, S_el(B, S_el(B, list, "listitem"), "para"), labels[a][v]);
@@ -1285,12 +1285,13 @@ S_score(const struct book *B, const struct entity *e, const char *lf, const char
     size_t size)
 {
 	const struct config *c = B->in->cfg;
-	long l, i;
+	long l, i, score;
 
 	if (yvalue_int(entity_get(e, lf), &l) != 0 || yvalue_int(entity_get(e, imf), &i) != 0)
 		return 0;
-	snprintf(buf, size, "%ld (%ld \xC3\x97 %ld, %s)", config_risk_score(c, l, i), l, i,
-	    config_risk_level(c, config_risk_score(c, l, i))->name);
+	score = config_risk_score(c, l, i);
+	snprintf(buf, size, "%ld (%ld \xC3\x97 %ld, %s)", score, l, i,
+	    config_risk_level(c, score)->name);
 	return 1;
 }
 
@@ -1652,16 +1653,12 @@ S_piece_documented(struct book *B, xmlNodePtr h, const struct job *j)
 			S_text(B, where, it[k].count > 0 ? "the records of this book" : "");
 		for (size_t i = 0; i < it[k].ndocs; i++) {
 			const struct doc *d = it[k].docs[i];
-			xmlNodePtr l;
 			if (i > 0)
 				S_text(B, where, ", ");
-			if (d->entity != NULL) {
+			if (d->entity != NULL)
 				S_entity_link(B, where, d->entity);
-				continue;
-			}
-			l = S_el(B, where, "link"); /* a plain page: its appendix */
-			S_prop(B, l, NULL, "linkend", B->page[d - B->m->docs]);
-			S_text(B, l, d->title != NULL ? d->title : d->path);
+			else
+				S_page_link(B, where, d);
 		}
 	}
 }
