@@ -133,6 +133,20 @@ if modified; then ok; else no "a removed file is not reported as modified"; fi
 git -C "$work/repo" reset -q --hard
 if build "$work/repo/isms" --as-of 2026-11-01 --pack && cmp "$work/git1.zip" "$work/repo/isms/_site/audit-pack.zip"; then ok; else no "back at the commit, the pack differs"; fi
 
+# 9b. Hostile file names (a newline, a backslash, spaces, markup) are hashed and
+# named so that sha256sum -c still accepts the manifest.
+mkdir -p "$work/odd"
+cp -r "$top/tests/cases/clean-tree/src/." "$work/odd/"
+printf '# odd\n' > "$work/odd/we
+ird\\name.md"
+printf '# amp\n' > "$work/odd/a b&c <x>.md"
+if build "$work/odd" -o "$work/odd-out" --as-of 2026-11-01 --pack; then
+	unzip_to "$work/odd-out/audit-pack.zip" "$work/odd-x"
+	if (cd "$work/odd-x" && sha256sum --strict -c MANIFEST.sha256 > /dev/null 2>&1) &&
+	   grep -q '^\\[0-9a-f]\{64\}  manual/pages/we\\nird\\\\name.html$' "$work/odd-x/MANIFEST.sha256"; then ok
+	else no "odd file names: the manifest does not check"; fi
+else no "build --pack of odd file names: status $?"; cat "$work/stderr"; fi
+
 # 10. --pack is an option of build only.
 "$bin" check "$work/src" --pack > /dev/null 2>&1; rc=$?
 if [ $rc = 2 ]; then ok; else no "check --pack: status $rc"; fi
