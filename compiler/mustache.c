@@ -642,14 +642,17 @@ struct render {
 	const json_t **stack;     /* the context stack, base first */
 	size_t n, cap;
 	size_t start;             /* out->len when the render began */
+	size_t nbase;             /* the stack given to mu_render */
 	unsigned long steps;
-	unsigned long max_steps;  /* MU_MAX_STEPS, and more for more data */
+	unsigned long max_steps;  /* MU_MAX_STEPS, and more for more data once counted */
+	int counted;              /* max_steps counts the data */
 	int depth;                /* sections and partials entered */
 	int partials;             /* partials entered */
 	int status;               /* enum mu_status */
 };
 
 static void S_block(struct render *r, const struct mu_block *b, const struct indent *ind);
+static int S_step(struct render *r);
 
 static void
 S_indent(struct mu_buf *out, const struct indent *ind)
@@ -814,10 +817,8 @@ S_section(struct render *r, const struct mu_op *op, const struct indent *ind)
 	if (json_is_array(v)) {
 		n = json_array_size(v);
 		for (i = 0; i < n && r->status == MU_OK; i++) {
-			if (++r->steps > r->max_steps) {
-				r->status = MU_ESTEPS;
+			if (S_step(r) != 0)
 				return;
-			}
 			S_body(r, op, ind, json_array_get(v, i));
 		}
 	} else if (S_truthy(v))
@@ -869,10 +870,8 @@ S_block(struct render *r, const struct mu_block *b, const struct indent *ind)
 
 	for (i = 0; i < b->n && r->status == MU_OK; i++) {
 		op = &b->v[i];
-		if (++r->steps > r->max_steps) {
-			r->status = MU_ESTEPS;
+		if (S_step(r) != 0)
 			return;
-		}
 		switch (op->kind) {
 		case OP_TEXT:
 			S_put_text(r, op, ind);
@@ -915,6 +914,24 @@ S_values(const json_t *v, int depth)
 	return n;
 }
 
+/* One more step: 0, or -1 (and MU_ESTEPS) past the limit. The data is
+ * counted only when MU_MAX_STEPS is reached, which few pages do. */
+static int
+S_step(struct render *r)
+{
+	if (++r->steps <= r->max_steps)
+		return 0;
+	if (!r->counted) {
+		r->counted = 1;
+		for (size_t i = 0; i < r->nbase; i++)
+			r->max_steps += MU_STEPS_PER_VALUE * S_values(r->stack[i], 0);
+		if (r->steps <= r->max_steps)
+			return 0;
+	}
+	r->status = MU_ESTEPS;
+	return -1;
+}
+
 int
 mu_render(const struct mu_template *t, json_t *const *stack, size_t nstack, struct mu_buf *out)
 {
@@ -923,9 +940,6 @@ mu_render(const struct mu_template *t, json_t *const *stack, size_t nstack, stru
 
 	memset(&r, 0, sizeof(r));
 	r.max_steps = MU_MAX_STEPS;
-	for (i = 0; i < nstack; i++)
-		if (stack[i] != NULL)
-			r.max_steps += MU_STEPS_PER_VALUE * S_values(stack[i], 0);
 	r.t = t;
 	r.out = out;
 	r.start = out->len;
@@ -933,6 +947,7 @@ mu_render(const struct mu_template *t, json_t *const *stack, size_t nstack, stru
 	for (i = 0; i < nstack; i++)
 		if (stack[i] != NULL)
 			r.stack[r.n++] = stack[i];
+	r.nbase = r.n;
 	if (t != NULL)
 		S_block(&r, &t->body, NULL);
 	free(r.stack);
