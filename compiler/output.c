@@ -178,9 +178,13 @@ S_open(struct output *o, const char *path, char **full)
 		return S_fail(o, "cannot write", path);
 	}
 	*full = xasprintf("%s/%s", o->tmp, path);
-	if (S_mkdirs(*full, 0) != 0)
-		return S_fail(o, "cannot make the folder of", path);
+	/* the folder is there for all but the first file in it */
 	fd = open(*full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 && errno == ENOENT) {
+		if (S_mkdirs(*full, 0) != 0)
+			return S_fail(o, "cannot make the folder of", path);
+		fd = open(*full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	}
 	if (fd < 0)
 		return S_fail(o, "cannot write", path);
 	return fd;
