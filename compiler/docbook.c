@@ -1814,6 +1814,16 @@ S_history(struct book *B, xmlNodePtr parent, const struct entity *e)
 
 /* ---- components -------------------------------------------------------- */
 
+/* The book is done with doc's tree: the caller's turn at it, then free. */
+static void
+S_done_with(struct book *B, const struct doc *doc, cmark_node *root)
+{
+	if (B->in->page != NULL)
+		B->in->page(B->in->page_ctx, doc, root);
+	if (root != NULL)
+		cmark_node_free(root);
+}
+
 /* An entity as a component or section named el under parent: xml:id,
  * "ID Title", facts, measurements, body. */
 static void
@@ -1838,8 +1848,7 @@ S_entity(struct book *B, xmlNodePtr parent, const struct entity *e, const char *
 		skip = NULL;
 	S_body(B, e->doc, root, skip, s);
 	S_need_block(B, s);
-	if (root != NULL)
-		cmark_node_free(root);
+	S_done_with(B, e->doc, root);
 	free(h1.s);
 	free(heading);
 }
@@ -1869,8 +1878,7 @@ S_appendix(struct book *B, xmlNodePtr parent, const struct doc *doc, const char 
 	}
 	S_body(B, doc, root, skip, a);
 	S_need_block(B, a);
-	if (root != NULL)
-		cmark_node_free(root);
+	S_done_with(B, doc, root);
 	free(h1.s);
 }
 

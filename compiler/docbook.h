@@ -9,6 +9,8 @@
 #include "model.h"
 #include "schema.h"
 
+struct cmark_node;
+
 struct docbook_input {
 	const struct model *m;       /* built with MODEL_KEEP_BODIES */
 	const struct schemas *sch;
@@ -17,6 +19,12 @@ struct docbook_input {
 	const char *revision;        /* the git commit of the source, or NULL */
 	int threads;                 /* threads to use (run_threads); 1 or less: none besides */
 	const struct history *hist;  /* policies' and procedures' change history, or NULL */
+	/* If set, called with each body's cmark-gfm tree once the book has read
+	 * it, before it is freed, on the thread that built the piece (the site
+	 * renders its pages from the same parse); root is NULL for an empty
+	 * body, and a doc may come more than once (the scope's preface). */
+	void (*page)(void *ctx, const struct doc *d, struct cmark_node *root);
+	void *page_ctx;
 };
 
 /* Write the book to path. Entities that publish: leaves out get no section

@@ -513,18 +513,17 @@ S_anchor(const char *html, const struct slugs *L, size_t *len)
 }
 
 char *
-md_html(struct md_parser *p, const char *body, size_t len, const struct md_html *h,
-    size_t *outlen)
+md_html_tree(struct md_parser *p, cmark_node *doc, const char *body, size_t len,
+    const struct md_html *h, size_t *outlen)
 {
 	struct scan S = {body, len, 0, {NULL, 0}, 0, NULL, NULL, 0, 0, 0};
 	struct render R = {NULL, 0, 0};
 	struct slugs L = {NULL, 0, 0, {0}, {0}, NULL, 0, 0};
-	cmark_node *doc;
 	cmark_iter *it;
 	cmark_event_type ev;
 	char *html, *out;
 
-	if ((doc = md_parse_tree(p, body, len)) == NULL) {
+	if (doc == NULL) {
 		*outlen = 0;
 		return xstrdup("");
 	}
@@ -567,7 +566,6 @@ md_html(struct md_parser *p, const char *body, size_t len, const struct md_html 
 	html = cmark_render_html(doc, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(p->cp));
 	out = S_anchor(html, &L, outlen);
 	free(html);
-	cmark_node_free(doc);
 	for (size_t i = 0; i < L.n; i++)
 		free(L.v[i]);
 	free(L.v);
@@ -576,6 +574,18 @@ md_html(struct md_parser *p, const char *body, size_t len, const struct md_html 
 	free(L.bases);
 	hash_free(&L.used);
 	hash_free(&L.next);
+	return out;
+}
+
+char *
+md_html(struct md_parser *p, const char *body, size_t len, const struct md_html *h,
+    size_t *outlen)
+{
+	cmark_node *doc = md_parse_tree(p, body, len);
+	char *out = md_html_tree(p, doc, body, len, h, outlen);
+
+	if (doc != NULL)
+		cmark_node_free(doc);
 	return out;
 }
 

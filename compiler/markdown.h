@@ -89,4 +89,10 @@ struct md_html {
 char *md_html(struct md_parser *p, const char *body, size_t len, const struct md_html *h,
     size_t *outlen);
 
+/* md_html for root, the tree md_parse_tree made of body[0..len), which it
+ * changes (URLs, links) but does not free. p only lends its extensions to
+ * the renderer: no thread may be parsing with it meanwhile. */
+char *md_html_tree(struct md_parser *p, struct cmark_node *root, const char *body, size_t len,
+    const struct md_html *h, size_t *outlen);
+
 #endif

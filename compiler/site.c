@@ -56,6 +56,9 @@ struct site {
 	size_t ncopies, capcopies;
 	pthread_mutex_t lock;         /* copies, from the threads */
 	size_t next;                  /* the next doc for a thread */
+	unsigned char *done;          /* doc index -> its page is written (from the book's parse) */
+	struct md_parser *render;     /* lends its extensions to md_html_tree; never parses */
+	char dberr[256];              /* why isms.xml could not be written */
 	struct mandatory_item mand[MANDATORY_N]; /* documented information, found once */
 	int failed;
 };
@@ -408,13 +411,17 @@ S_body_url(void *ctx, const char *url, int image)
 	return B->buf;
 }
 
+/* d's body as HTML: parsed with p, or rendered from the tree docbook.c
+ * parsed when tree is not NULL (*tree is NULL for an empty body). */
 static char *
-S_render_body(struct site *s, struct md_parser *p, const struct doc *d, const char *root,
-    const char *id_prefix, size_t *len)
+S_render_body(struct site *s, struct md_parser *p, struct cmark_node *const *tree, const struct doc *d,
+    const char *root, const char *id_prefix, size_t *len)
 {
 	struct bodyctx B = {s, d, root, {0}};
 	struct md_html h = {S_body_ref, S_body_url, &B, S_reserved, id_prefix};
 
+	if (tree != NULL)
+		return md_html_tree(s->render, *tree, d->body, d->body_len, &h, len);
 	if (d->body == NULL) {
 		*len = 0;
 		return xstrdup("");
@@ -732,7 +739,8 @@ S_history(const struct site *s, const struct entity *e)
 }
 
 static void
-S_entity_page(struct site *s, struct md_parser *p, const struct entity *e, struct mu_buf *b)
+S_entity_page(struct site *s, struct md_parser *p, struct cmark_node *const *tree,
+    const struct entity *e, struct mu_buf *b)
 {
 	const char *href = s->href[S_docno(s, e->doc)];
 	const char *title = S_entity_title(s, e);
@@ -758,7 +766,7 @@ S_entity_page(struct site *s, struct md_parser *p, const struct entity *e, struc
 			S_fact(s, e, k, fm->kids[i + 1], facts);
 	}
 	json_object_set_new(ctx, "facts", facts);
-	body = S_render_body(s, p, e->doc, root, NULL, &blen);
+	body = S_render_body(s, p, tree, e->doc, root, NULL, &blen);
 	json_object_set_new(ctx, "body", json_stringn_nocheck(body, blen));
 	s->search[S_docno(s, e->doc)] = json_pack("{s:o, s:s, s:s, s:s, s:o}", "title",
 	    S_jstr(title), "kind", e->kind->name, "id", e->id, "href", href, "text",
@@ -791,7 +799,8 @@ S_entity_page(struct site *s, struct md_parser *p, const struct entity *e, struc
 }
 
 static void
-S_plain_page(struct site *s, struct md_parser *p, const struct doc *d, struct mu_buf *b)
+S_plain_page(struct site *s, struct md_parser *p, struct cmark_node *const *tree, const struct doc *d,
+    struct mu_buf *b)
 {
 	const char *href = s->href[S_docno(s, d)];
 	const char *title = d->title != NULL ? d->title : d->path;
@@ -799,7 +808,7 @@ S_plain_page(struct site *s, struct md_parser *p, const struct doc *d, struct mu
 	size_t blen;
 	json_t *ctx = S_ctx(s, href, title, "page", NULL, NULL);
 
-	body = S_render_body(s, p, d, root, NULL, &blen);
+	body = S_render_body(s, p, tree, d, root, NULL, &blen);
 	json_object_set_new(ctx, "title", S_jstr(title));
 	json_object_set_new(ctx, "path", json_string(d->path));
 	json_object_set_new(ctx, "body", json_stringn_nocheck(body, blen));
@@ -824,16 +833,34 @@ S_worker(void *arg)
 		if (i >= s->m->ndocs || __atomic_load_n(&s->failed, __ATOMIC_RELAXED))
 			break;
 		d = &s->m->docs[i];
-		if (s->href[i] == NULL)
+		if (s->href[i] == NULL || s->done[i])
 			continue;
 		if (d->entity != NULL)
-			S_entity_page(s, p, d->entity, &b);
+			S_entity_page(s, p, NULL, d->entity, &b);
 		else
-			S_plain_page(s, p, d, &b);
+			S_plain_page(s, p, NULL, d, &b);
 	}
 	mu_buf_free(&b);
 	md_free(p);
 	return NULL;
+}
+
+/* docbook.c is done with d's tree: d's page from it, on the book's thread,
+ * so that each body is parsed once for both. */
+static void
+S_book_page(void *ctx, const struct doc *d, struct cmark_node *root)
+{
+	struct site *s = ctx;
+	size_t i = S_docno(s, d);
+	struct mu_buf b = {NULL, 0, 0};
+
+	if (s->href[i] == NULL || __atomic_exchange_n(&s->done[i], 1, __ATOMIC_RELAXED))
+		return;
+	if (d->entity != NULL)
+		S_entity_page(s, NULL, &root, d->entity, &b);
+	else
+		S_plain_page(s, NULL, &root, d, &b);
+	mu_buf_free(&b);
 }
 
 /* ---- the pages of the whole model ------------------------------------------ */
@@ -1579,7 +1606,7 @@ S_index(struct site *s, struct md_parser *p, struct mu_buf *b)
 		char *body;
 		if (e == NULL)
 			continue;
-		body = S_render_body(s, p, e->doc, "", part[i][0], &blen);
+		body = S_render_body(s, p, NULL, e->doc, "", part[i][0], &blen);
 		json_object_set_new(ctx, part[i][0], json_pack("{s:o, s:s%}", "link", S_elink(s, e),
 		    "body", body, blen));
 		free(body);
@@ -1727,74 +1754,109 @@ S_jvalue(const struct ynode *n, const struct fielddef *f)
 	}
 }
 
-static int
-S_dump(struct site *s, const char *path, json_t *j, const char *prefix, const char *suffix)
+/* An entity in isms.json: its facts, fields and references both ways. */
+static json_t *
+S_entity_json(const struct site *s, const struct entity *e)
 {
-	char *text = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-	char *all;
-	int rc;
+	const struct ynode *fm = e->fm;
+	json_t *j, *fields, *refs, *in;
 
-	if (text == NULL)
-		return S_failed(s), -1;
-	all = xasprintf("%s%s%s\n", prefix, text, suffix);
-	rc = output_write(&s->out, path, all, strlen(all));
-	free(all);
-	free(text);
-	if (rc != 0)
+	if (S_excluded(s, e))
+		return json_pack("{s:s, s:s, s:b}", "id", e->id, "kind", e->kind->name, "published", 0);
+	fields = json_object();
+	for (size_t k = 0; fm != NULL && k + 1 < fm->n; k += 2)
+		json_object_set_new(fields, fm->kids[k]->str, S_jvalue(fm->kids[k + 1],
+		    kind_field(e->kind, fm->kids[k]->str)));
+	/* built by hand, not with json_pack: there are many */
+	refs = json_array();
+	for (size_t k = 0; k < e->doc->nrefs; k++) {
+		const struct ref *r = &e->doc->refs[k];
+		json_t *o = json_object();
+		json_object_set_new_nocheck(o, "id", json_string(r->to != NULL ? r->to->id : r->id));
+		json_object_set_new_nocheck(o, "field", r->field != NULL ?
+		    json_string(r->field->name) : json_null());
+		json_object_set_new_nocheck(o, "line", json_integer(r->line));
+		json_object_set_new_nocheck(o, "column", json_integer(r->col));
+		json_array_append_new(refs, o);
+	}
+	in = json_array();
+	for (size_t k = 0; k < e->in.n; k++) {
+		const struct ref *r = e->in.v[k];
+		json_t *o;
+		if (r->from->entity == NULL)
+			continue;
+		o = json_object();
+		json_object_set_new_nocheck(o, "id", json_string(r->from->entity->id));
+		json_object_set_new_nocheck(o, "field", r->field != NULL ?
+		    json_string(r->field->name) : json_null());
+		json_array_append_new(in, o);
+	}
+	j = json_pack("{s:s, s:s, s:o, s:s, s:i, s:b, s:s, s:o, s:o, s:o}", "id", e->id, "kind",
+	    e->kind->name, "title", S_jstr(S_entity_title(s, e)), "file", e->doc->path, "line",
+	    e->id_node != NULL ? e->id_node->line : 1, "published", 1, "href",
+	    s->href[S_docno(s, e->doc)], "fields", fields, "references", refs, "referred_by", in);
+	return j;
+}
+
+/* isms.json: root, dumped with its entities left empty, then each entity
+ * dumped on its own and indented to its place in the array, so that the
+ * model is never all in memory as JSON values. The bytes are those one
+ * json_dumps of the whole would give. */
+static void
+S_write_model(struct site *s, json_t *root)
+{
+	static const char key[] = "\n \"entities\": []"; /* raw new lines are layout only */
+	size_t flags = JSON_INDENT(1) | JSON_PRESERVE_ORDER;
+	char *text = json_dumps(root, flags), *at;
+	struct mu_buf b = {NULL, 0, 0};
+	size_t n = 0;
+
+	if (text == NULL || (at = strstr(text, key)) == NULL) {
+		free(text);
 		S_failed(s);
-	return rc;
+		return;
+	}
+	at += sizeof(key) - 3; /* at "[]" */
+	mu_buf_put(&b, text, (size_t)(at - text));
+	mu_buf_put(&b, "[", 1);
+	for (size_t i = 0; i < s->m->n; i++) {
+		json_t *j = S_entity_json(s, s->m->entities[i]);
+		char *one = j != NULL ? json_dumps(j, flags) : NULL;
+		json_decref(j);
+		if (one == NULL)
+			continue; /* a value jansson refused (not UTF-8), as json_array_append_new would */
+		if (n++ > 0)
+			mu_buf_put(&b, ",", 1);
+		mu_buf_put(&b, "\n  ", 3);
+		for (char *p = one, *nl; *p != '\0'; p = nl + 1) {
+			if ((nl = strchr(p, '\n')) == NULL) {
+				mu_buf_put(&b, p, strlen(p));
+				break;
+			}
+			mu_buf_put(&b, p, (size_t)(nl - p));
+			mu_buf_put(&b, "\n  ", 3);
+		}
+		free(one);
+	}
+	if (n > 0)
+		mu_buf_put(&b, "\n ", 2);
+	mu_buf_put(&b, "]", 1);
+	at += 2;
+	mu_buf_put(&b, at, strlen(at));
+	mu_buf_put(&b, "\n", 1);
+	free(text);
+	if (!s->failed && output_write(&s->out, "isms.json", b.s, b.len) != 0)
+		S_failed(s);
+	mu_buf_free(&b);
 }
 
 static void
 S_model_json(struct site *s)
 {
 	char asof[11];
-	json_t *root, *ents = json_array(), *pages = json_array(), *diags = json_array(), *method;
+	json_t *root, *pages = json_array(), *diags = json_array(), *method;
 
 	date_format(s->r->as_of, asof);
-	for (size_t i = 0; i < s->m->n; i++) {
-		const struct entity *e = s->m->entities[i];
-		const struct ynode *fm = e->fm;
-		json_t *j, *fields, *refs, *in;
-		if (S_excluded(s, e)) {
-			json_array_append_new(ents, json_pack("{s:s, s:s, s:b}", "id", e->id, "kind",
-			    e->kind->name, "published", 0));
-			continue;
-		}
-		fields = json_object();
-		for (size_t k = 0; fm != NULL && k + 1 < fm->n; k += 2)
-			json_object_set_new(fields, fm->kids[k]->str, S_jvalue(fm->kids[k + 1],
-			    kind_field(e->kind, fm->kids[k]->str)));
-		/* built by hand, not with json_pack: there are many */
-		refs = json_array();
-		for (size_t k = 0; k < e->doc->nrefs; k++) {
-			const struct ref *r = &e->doc->refs[k];
-			json_t *o = json_object();
-			json_object_set_new_nocheck(o, "id", json_string(r->to != NULL ? r->to->id : r->id));
-			json_object_set_new_nocheck(o, "field", r->field != NULL ?
-			    json_string(r->field->name) : json_null());
-			json_object_set_new_nocheck(o, "line", json_integer(r->line));
-			json_object_set_new_nocheck(o, "column", json_integer(r->col));
-			json_array_append_new(refs, o);
-		}
-		in = json_array();
-		for (size_t k = 0; k < e->in.n; k++) {
-			const struct ref *r = e->in.v[k];
-			json_t *o;
-			if (r->from->entity == NULL)
-				continue;
-			o = json_object();
-			json_object_set_new_nocheck(o, "id", json_string(r->from->entity->id));
-			json_object_set_new_nocheck(o, "field", r->field != NULL ?
-			    json_string(r->field->name) : json_null());
-			json_array_append_new(in, o);
-		}
-		j = json_pack("{s:s, s:s, s:o, s:s, s:i, s:b, s:s, s:o, s:o, s:o}", "id", e->id, "kind",
-		    e->kind->name, "title", S_jstr(S_entity_title(s, e)), "file", e->doc->path, "line",
-		    e->id_node != NULL ? e->id_node->line : 1, "published", 1, "href",
-		    s->href[S_docno(s, e->doc)], "fields", fields, "references", refs, "referred_by", in);
-		json_array_append_new(ents, j);
-	}
 	for (size_t i = 0; i < s->m->ndocs; i++) {
 		const struct doc *d = &s->m->docs[i];
 		if (d->entity == NULL)
@@ -1814,7 +1876,7 @@ S_model_json(struct site *s)
 	    "ismsc " ISMSC_VERSION, "name", S_jstr(s->cfg->name), "organization",
 	    S_jstr(s->cfg->organization), "as_of", asof, "catalog", s->sch->cat.name, "risk",
 	    "scale", (int)s->cfg->risk_scale, "appetite", (int)s->cfg->risk_appetite, "entities",
-	    ents, "pages", pages, "diagnostics", diags);
+	    json_array(), "pages", pages, "diagnostics", diags);
 	/* the methodology beside scale and appetite: scoring, levels, labels */
 	method = S_method(s);
 	for (size_t k = 0; k < json_array_size(json_object_get(method, "levels")); k++)
@@ -1832,7 +1894,7 @@ S_model_json(struct site *s)
 		    "reason", why));
 		free(why);
 	}
-	S_dump(s, "isms.json", root, "", "");
+	S_write_model(s, root);
 	json_decref(root);
 }
 
@@ -2002,23 +2064,34 @@ S_free(struct site *s)
 	for (size_t i = 0; i < s->ncopies; i++)
 		free(s->copies[i]);
 	free(s->copies);
+	free(s->done);
+	md_free(s->render);
 	json_decref(s->base);
 	output_free(&s->out);
 	pthread_mutex_destroy(&s->lock);
 }
 
+/* isms.xml; with pages set, the pages of the bodies it parses too. */
 static void
-S_docbook(struct site *s)
+S_docbook(struct site *s, int pages)
 {
 	char *path = xasprintf("%s/isms.xml", s->out.tmp);
 	struct docbook_input in = {s->m, s->sch, s->cfg, s->r->as_of,
-	    s->r->hist.checked ? s->r->hist.head : NULL, run_threads(s->r->opt), &s->r->hist};
+	    s->r->hist.checked ? s->r->hist.head : NULL, run_threads(s->r->opt), &s->r->hist,
+	    pages ? S_book_page : NULL, s};
 
 	if (docbook_write(&in, path) != 0) {
-		snprintf(s->out.err, sizeof(s->out.err), "cannot write isms.xml: %s", strerror(errno));
+		snprintf(s->dberr, sizeof(s->dberr), "cannot write isms.xml: %s", strerror(errno));
 		S_failed(s);
 	}
 	free(path);
+}
+
+static void *
+S_docbook_thread(void *arg)
+{
+	S_docbook(arg, 1);
+	return NULL;
 }
 
 int
@@ -2026,8 +2099,8 @@ site_build(struct run *r, const struct site_options *so)
 {
 	struct site s;
 	char asof[11], *tdir;
-	pthread_t th[4];
-	int nth, rc = 2;
+	pthread_t th[4], book;
+	int nth, booked, rc = 2;
 
 	memset(&s, 0, sizeof(s));
 	s.r = r;
@@ -2051,7 +2124,7 @@ site_build(struct run *r, const struct site_options *so)
 		goto done;
 	}
 	if (so->format == SITE_DOCBOOK) {
-		S_docbook(&s);
+		S_docbook(&s, 0);
 		goto commit;
 	}
 	if (S_templates(&s) != 0)
@@ -2064,15 +2137,13 @@ site_build(struct run *r, const struct site_options *so)
 	for (size_t i = 0; i < s.nkinds; i++)
 		s.navs[i] = S_nav(&s, "pages/x.html", s.kinds[i].k->name);
 	s.navs[s.nkinds] = S_nav(&s, "pages/x.html", NULL);
-	nth = run_threads(r->opt);
-	/* the entity and plain pages on the workers; meanwhile the pages of
-	 * the whole model here, which read what the workers read and write
-	 * other files */
-	for (int i = 0; i < nth; i++)
-		if (pthread_create(&th[i], NULL, S_worker, &s) != 0)
-			nth = i;
-	if (nth == 0)
-		S_worker(&s);
+	s.done = xcalloc(s.m->ndocs + 1, 1);
+	s.render = md_new();
+	/* the book on threads of its own, and with it the entity and plain
+	 * pages, each body parsed once for both; meanwhile the pages of the
+	 * whole model here, which read what the book reads and write other
+	 * files */
+	booked = pthread_create(&book, NULL, S_docbook_thread, &s) == 0;
 	{
 		struct md_parser *p = md_new();
 		struct mu_buf b = {NULL, 0, 0};
@@ -2086,13 +2157,25 @@ site_build(struct run *r, const struct site_options *so)
 		md_free(p);
 	}
 	S_model_json(&s);
+	if (booked)
+		pthread_join(book, NULL);
+	else
+		S_docbook(&s, 1);
+	/* pages whose body the book did not parse, if any, on workers */
+	nth = run_threads(r->opt);
+	for (int i = 0; i < nth; i++)
+		if (pthread_create(&th[i], NULL, S_worker, &s) != 0)
+			nth = i;
+	if (nth == 0)
+		S_worker(&s);
 	for (int i = 0; i < nth; i++)
 		pthread_join(th[i], NULL);
 	S_search_index(&s);
 	S_assets(&s);
 	S_copies(&s);
-	S_docbook(&s);
 commit:
+	if (s.dberr[0] != '\0' && s.out.err[0] == '\0')
+		snprintf(s.out.err, sizeof(s.out.err), "%s", s.dberr);
 	if (so->pack && !s.failed && !s.out.failed)
 		pack_write(&s.out, r);
 	if (s.failed || s.out.failed) {

@@ -21,9 +21,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cmark-gfm.h>
+#include <pthread.h>
+
 #include "compile.h"
 #include "docbook.h"
 #include "hash.h"
+#include "markdown.h"
 
 #define DB_NS "http://docbook.org/ns/docbook"
 
@@ -86,7 +90,7 @@ S_book(const char *revision)
 	assert_int_equal(run_check(&r, &opt), 0);
 	/* the threads as a build takes them: ISMSC_THREADS, else the cores */
 	rc = docbook_write(&(struct docbook_input){&r.model, &r.sch, &r.cfg, r.as_of, revision,
-	    run_threads(&(struct options){0}), &r.hist}, out);
+	    run_threads(&(struct options){0}), &r.hist, NULL, NULL}, out);
 	run_free(&r);
 	return rc;
 }
@@ -421,6 +425,83 @@ test_threads(void **state)
 	xmlFreeDoc(doc);
 }
 
+/* What the page hook saw: per doc, calls, and its tree as cmark-gfm's HTML. */
+struct seen {
+	pthread_mutex_t lock;
+	const struct model *m;
+	int *calls;
+	char **html;
+};
+
+static void
+S_seen(void *ctx, const struct doc *d, struct cmark_node *root)
+{
+	struct seen *S = ctx;
+	size_t i = (size_t)(d - S->m->docs);
+	char *html = root != NULL ? cmark_render_html(root, CMARK_OPT_DEFAULT, NULL) : NULL;
+
+	pthread_mutex_lock(&S->lock);
+	if (S->calls[i]++ == 0)
+		S->html[i] = html;
+	else
+		free(html);
+	pthread_mutex_unlock(&S->lock);
+}
+
+/* The site renders its pages from the trees the book parsed: each doc with
+ * a body comes to the hook, on any of four threads, with its tree whole
+ * (the same as a parse of its own); an empty body comes as NULL. */
+static void
+test_page_hook(void **state)
+{
+	struct options opt = {.src = S_dir, .keep_bodies = 1, .threads = 4, .quiet = 1};
+	struct seen S = {PTHREAD_MUTEX_INITIALIZER, NULL, NULL, NULL};
+	struct md_parser *p = md_new();
+	struct run r;
+	char out[128];
+
+	(void)state;
+	S_write("isms.yaml", "name: t\n");
+	for (int i = 0; i < 120; i++) {
+		char path[32], id[16], body[200];
+		snprintf(path, sizeof(path), "p/%03d.md", i);
+		snprintf(id, sizeof(id), "POL-%03d", i);
+		snprintf(body, sizeof(body), "# Head\n\nText ~~struck~~ www.example.com [[POL-%03d]] "
+		    "[a](../q.md).\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", (i + 1) % 120);
+		S_put_policy(path, id, "T", "", i == 7 ? "" : body);
+	}
+	S_write("q.md", "# A page\n\n- [x] done\n");
+	assert_int_equal(run_check(&r, &opt), 0);
+	S.m = &r.model;
+	S.calls = calloc(r.model.ndocs, sizeof(*S.calls));
+	S.html = calloc(r.model.ndocs, sizeof(*S.html));
+	snprintf(out, sizeof(out), "%s/out.xml", S_dir);
+	assert_int_equal(docbook_write(&(struct docbook_input){&r.model, &r.sch, &r.cfg, r.as_of,
+	    NULL, 4, NULL, S_seen, &S}, out), 0);
+	assert_int_equal(r.model.ndocs, 121);
+	for (size_t i = 0; i < r.model.ndocs; i++) {
+		const struct doc *d = &r.model.docs[i];
+		assert_int_equal(S.calls[i], 1);
+		if (d->body_len == 0) {
+			assert_null(S.html[i]);
+			assert_non_null(d->entity);
+			assert_string_equal(d->entity->id, "POL-007");
+		} else {
+			cmark_node *own = md_parse_tree(p, d->body, d->body_len);
+			char *want = cmark_render_html(own, CMARK_OPT_DEFAULT, NULL);
+			assert_non_null(S.html[i]);
+			assert_string_equal(S.html[i], want);
+			free(want);
+			cmark_node_free(own);
+		}
+		free(S.html[i]);
+	}
+	free(S.calls);
+	free(S.html);
+	md_free(p);
+	run_free(&r);
+}
+
 static void
 test_write_fails(void **state)
 {
@@ -433,8 +514,8 @@ test_write_fails(void **state)
 	assert_int_equal(run_check(&r, &opt), 0);
 	snprintf(out, sizeof(out), "%s/no/such/folder/out.xml", S_dir);
 	errno = 0;
-	assert_int_equal(docbook_write(&(struct docbook_input){&r.model, &r.sch, &r.cfg, r.as_of, NULL, 1, NULL},
-	    out), -1);
+	assert_int_equal(docbook_write(&(struct docbook_input){&r.model, &r.sch, &r.cfg, r.as_of, NULL, 1, NULL,
+	    NULL, NULL}, out), -1);
 	assert_int_equal(errno, ENOENT);
 	run_free(&r);
 }
@@ -449,6 +530,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_markdown, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_hostile, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_threads, S_setup, S_teardown),
+		cmocka_unit_test_setup_teardown(test_page_hook, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_write_fails, S_setup, S_teardown),
 	};
 	int rc = cmocka_run_group_tests_name("docbook", tests, NULL, NULL);
