@@ -49,6 +49,7 @@ struct site {
 	char **href;                  /* doc index -> its page, relative to the root, or NULL */
 	json_t **search;              /* doc index -> its search entry, or NULL */
 	char **file;                  /* doc index -> its page's file (href, not encoded) */
+	json_t **links;               /* doc index -> the link to its entity (S_elink), or NULL */
 	struct kindinfo *kinds;       /* kinds present, in schema order */
 	size_t nkinds;
 	json_t **navs;                /* kind index -> the nav of its pages; [nkinds]: plain pages */
@@ -130,9 +131,17 @@ S_jstr(const char *str)
 	return j != NULL ? j : json_string("");
 }
 
-/* A link value {id, text, title, href?} to an entity. */
+/* A link value {id, text, title, href?} to an entity: one per entity,
+ * made by S_links before the threads start and shared (jansson counts
+ * references atomically; no one changes a link once made). */
 static json_t *
 S_elink(const struct site *s, const struct entity *e)
+{
+	return json_incref(s->links[S_docno(s, e->doc)]);
+}
+
+static json_t *
+S_elink_new(const struct site *s, const struct entity *e)
 {
 	const char *href = s->href[S_docno(s, e->doc)];
 	json_t *j = json_object();
@@ -2012,6 +2021,10 @@ S_hrefs(struct site *s)
 			s->href[i] = S_urlenc(s->file[i]);
 		}
 	}
+	s->links = xcalloc(s->m->ndocs + 1, sizeof(*s->links));
+	for (size_t i = 0; i < s->m->ndocs; i++)
+		if (s->m->docs[i].entity != NULL)
+			s->links[i] = S_elink_new(s, s->m->docs[i].entity);
 	s->kinds = xcalloc(s->sch->n + 1, sizeof(*s->kinds));
 	for (size_t k = 0; k < s->sch->n; k++) {
 		const struct kinddef *kd = s->sch->kinds[k];
@@ -2052,6 +2065,9 @@ S_free(struct site *s)
 		free(s->file[i]);
 		json_decref(s->search[i]);
 	}
+	for (size_t i = 0; s->links != NULL && i < s->m->ndocs; i++)
+		json_decref(s->links[i]);
+	free(s->links);
 	free(s->href);
 	free(s->file);
 	free(s->search);
