@@ -340,15 +340,24 @@ history_load(struct history *h, const char *src, const char *rev, const struct m
 
 	memset(h, 0, sizeof(*h));
 	hash_init(&dirindex, 0);
-	git_libgit2_init();
-	/* the top of a working tree only: no search upwards */
-	if (git_repository_open_ext(&repo, src, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0) {
+	/* the top of a working tree only: no search upwards, and without a
+	 * .git there, not even libgit2's start (it reads the system's
+	 * certificates) */
+	{
 		char *dotgit = xasprintf("%s/.git", src);
 		struct stat st;
-		/* say so when there is one that libgit2 refuses (another owner) */
-		S_skip(h, lstat(dotgit, &st) == 0 ? "has a git repository that cannot be opened"
-		    : "is not the top of a git checkout");
+		int there = lstat(dotgit, &st) == 0;
 		free(dotgit);
+		if (!there) {
+			S_skip(h, "is not the top of a git checkout");
+			hash_free(&dirindex);
+			return;
+		}
+	}
+	git_libgit2_init();
+	if (git_repository_open_ext(&repo, src, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0) {
+		/* there is one, but libgit2 refuses it (another owner) */
+		S_skip(h, "has a git repository that cannot be opened");
 		goto out;
 	}
 	if ((wd = git_repository_workdir(repo)) == NULL || (real = realpath(src, NULL)) == NULL ||
