@@ -499,11 +499,15 @@ S_anchor(const char *html, const struct slugs *L, size_t *len)
 	for (size_t i = 0; i < L->n; i++)
 		cap += strlen(L->v[i]) + 6;
 	out = xmalloc(cap);
-	for (size_t i = 0; i < n; i++) {
-		out[o++] = html[i];
-		if (html[i] == '<' && i + 3 < n && html[i + 1] == 'h' && html[i + 2] >= '1' &&
-		    html[i + 2] <= '6' && html[i + 3] == '>' && k < L->n) {
-			o += (size_t)sprintf(out + o, "h%c id=\"%s\"", html[i + 2], L->v[k++]);
+	for (size_t i = 0; i < n;) {
+		const char *lt = k < L->n ? memchr(html + i, '<', n - i) : NULL;
+		size_t j = lt != NULL ? (size_t)(lt - html) + 1 : n; /* up to and with the '<' */
+		memcpy(out + o, html + i, j - i);
+		o += j - i;
+		i = j;
+		if (lt != NULL && i + 2 < n && html[i] == 'h' && html[i + 1] >= '1' &&
+		    html[i + 1] <= '6' && html[i + 2] == '>') {
+			o += (size_t)sprintf(out + o, "h%c id=\"%s\"", html[i + 1], L->v[k++]);
 			i += 2;
 		}
 	}
