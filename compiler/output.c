@@ -225,6 +225,45 @@ output_write(struct output *o, const char *path, const void *data, size_t len)
 }
 
 int
+output_start(struct output *o, struct output_file *f, const char *path)
+{
+	char *full;
+
+	f->o = o;
+	f->path = path;
+	f->fd = S_open(o, path, &full);
+	free(full);
+	return f->fd >= 0 ? 0 : -1;
+}
+
+int
+output_part(struct output_file *f, const void *data, size_t len)
+{
+	if (f->fd < 0)
+		return -1;
+	if (S_write_all(f->fd, data, len) != 0) {
+		S_fail(f->o, "cannot write", f->path);
+		close(f->fd);
+		f->fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+int
+output_end(struct output_file *f)
+{
+	int fd = f->fd;
+
+	f->fd = -1;
+	if (fd < 0)
+		return -1;
+	if (close(fd) != 0)
+		return S_fail(f->o, "cannot write", f->path);
+	return 0;
+}
+
+int
 output_copy(struct output *o, const char *path, const char *from)
 {
 	char buf[65536], *full;

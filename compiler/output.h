@@ -29,6 +29,20 @@ int output_open(struct output *o);
  * marks the output failed). */
 int output_write(struct output *o, const char *path, const void *data, size_t len);
 
+/* A file of the new tree written in parts, for what is too large to hold
+ * whole (a matrix of a large ISMS). output_start opens path, making its
+ * folders; output_part appends; output_end closes. Each returns 0 or -1
+ * (and marks the output failed); after a failure the rest do nothing and
+ * output_end still closes. One file, one thread. */
+struct output_file {
+	struct output *o;
+	const char *path;
+	int fd;
+};
+int output_start(struct output *o, struct output_file *f, const char *path);
+int output_part(struct output_file *f, const void *data, size_t len);
+int output_end(struct output_file *f);
+
 /* Copy the file at from into path of the new tree. Returns 0 or -1. */
 int output_copy(struct output *o, const char *path, const char *from);
 
