@@ -1096,6 +1096,7 @@ S_soa(struct site *s, struct mu_buf *b)
 struct ctlinfo {
 	json_t *pol, *obj;            /* links */
 	char *pol_ids, *obj_ids;      /* for the CSV */
+	struct hash objs;             /* the ids in obj */
 	struct ctlinfo *next;         /* all of them, to free */
 };
 
@@ -1118,6 +1119,11 @@ S_ctlinfo(struct site *s, struct memo *memo, const struct entity *ce, int cat)
 		ci->obj = S_referrers(s, ce, cat, "objective", NULL);
 		ci->pol_ids = S_ids(ci->pol);
 		ci->obj_ids = S_ids(ci->obj);
+		hash_init(&ci->objs, 0);
+		for (size_t i = 0; i < json_array_size(ci->obj); i++) {
+			json_t *x = json_array_get(ci->obj, i);
+			hash_put(&ci->objs, json_string_value(json_object_get(x, "id")), x);
+		}
 		hash_put(&memo->by_id, key, ci);
 		ci->next = memo->all;
 		memo->all = ci;
@@ -1125,16 +1131,17 @@ S_ctlinfo(struct site *s, struct memo *memo, const struct entity *ce, int cat)
 	return ci;
 }
 
-/* At most MATRIX_SHOWN links of v (new references), and how many more. */
+/* At most MATRIX_SHOWN links of v then w (either may be NULL; new
+ * references), and how many more. */
 static void
-S_shown(json_t *row, const char *name, json_t *v)
+S_shown(json_t *row, const char *name, json_t *v, json_t *w)
 {
 	json_t *shown = json_array();
-	size_t n = json_array_size(v);
+	size_t nv = json_array_size(v), n = nv + json_array_size(w);
 	char more[64];
 
 	for (size_t i = 0; i < n && i < MATRIX_SHOWN; i++)
-		json_array_append(shown, json_array_get(v, i));
+		json_array_append(shown, json_array_get(i < nv ? v : w, i < nv ? i : i - nv));
 	json_object_set_new(row, name, shown);
 	snprintf(more, sizeof(more), "%s_more", name);
 	json_object_set_new(row, more, json_integer(n > MATRIX_SHOWN ? (json_int_t)(n - MATRIX_SHOWN) : 0));
@@ -1148,7 +1155,7 @@ S_matrix_row(struct site *s, struct memo *memo, const struct entity *risk, const
 	int hidden = S_excluded(s, risk);
 	long l, i, rl, ri;
 	char inh[32] = "", res[32] = "", *rids, *objids;
-	json_t *row = json_object(), *robj = json_array(), *objs;
+	json_t *row = json_object(), *robj = json_array();
 	const struct entity *ce = r != NULL ? r->to : NULL;
 	int cat = r != NULL ? (ce != NULL ? ce->cat : r->cat) : -1;
 	const char *ctitle = "", *risk_title = hidden ? "" : S_entity_title(s, risk);
@@ -1166,26 +1173,27 @@ S_matrix_row(struct site *s, struct memo *memo, const struct entity *risk, const
 		else if (cat >= 0)
 			ctitle = s->sch->cat.v[cat].title;
 	}
-	/* objectives: the control's, then those that name the risk itself */
+	/* objectives: the control's, then those that name the risk itself
+	 * and are not the control's (a row never walks all the control's:
+	 * there may be thousands, on every row that names it) */
 	hash_init(&seen, 0);
-	objs = json_array();
-	if (ci != NULL) {
-		size_t k;
-		json_t *x;
-		json_array_foreach(ci->obj, k, x) {
-			hash_put(&seen, json_string_value(json_object_get(x, "id")), x);
-			json_array_append(objs, x);
-		}
-	}
 	S_referrers_into(s, &risk->in, "objective", NULL, robj, &seen);
 	hash_free(&seen);
-	json_array_extend(objs, robj);
+	if (ci != NULL && json_array_size(robj) > 0) {
+		json_t *own = json_array();
+		for (size_t k = 0; k < json_array_size(robj); k++) {
+			json_t *x = json_array_get(robj, k);
+			if (hash_get(&ci->objs, json_string_value(json_object_get(x, "id"))) == NULL)
+				json_array_append(own, x);
+		}
+		json_decref(robj);
+		robj = own;
+	}
 	rids = S_ids(robj);
 	if (ci == NULL || ci->obj_ids[0] == '\0')
 		objids = xstrdup(rids);
 	else
 		objids = rids[0] ? xasprintf("%s; %s", ci->obj_ids, rids) : xstrdup(ci->obj_ids);
-	json_decref(robj);
 
 	json_object_set_new(row, "risk", S_elink(s, risk));
 	json_object_set_new(row, "risk_title", S_jstr(risk_title));
@@ -1200,9 +1208,9 @@ S_matrix_row(struct site *s, struct memo *memo, const struct entity *risk, const
 	json_object_set_new(row, "control_title", S_jstr(ctitle));
 	json_object_set_new(row, "gap_policy", json_boolean(ci != NULL &&
 	    json_array_size(ci->pol) == 0));
-	S_shown(row, "policies", ci != NULL ? ci->pol : NULL);
-	S_shown(row, "objectives", objs);
-	json_decref(objs);
+	S_shown(row, "policies", ci != NULL ? ci->pol : NULL, NULL);
+	S_shown(row, "objectives", ci != NULL ? ci->obj : NULL, robj);
+	json_decref(robj);
 	{
 		const char *cells[] = {risk->id, risk_title, inh, res, treatment != NULL ? treatment : "",
 		    r != NULL ? r->id : "", ctitle, ci != NULL ? ci->pol_ids : "", objids};
@@ -1226,10 +1234,20 @@ S_matrix(struct site *s, struct mu_buf *b)
 	const struct fielddef *cf = schemas_kind(s->sch, "risk") != NULL ?
 	    kind_field(schemas_kind(s->sch, "risk"), "controls") : NULL;
 	struct memo memo = {{0}, NULL};
+	struct output_file f;
 
+	/* the CSV in parts: each row lists all the policies of its control,
+	 * which in a large ISMS makes it the largest file by far */
+	if (output_start(&s->out, &f, "matrix.csv") != 0)
+		S_failed(s);
 	hash_init(&memo.by_id, 0);
 	S_csv_row(&csv, head, 9);
 	for (size_t i = 0; i < n; i++) {
+		if (csv.len >= (1u << 20)) {
+			if (output_part(&f, csv.s, csv.len) != 0)
+				S_failed(s);
+			csv.len = 0;
+		}
 		const struct doc *d = v[i]->doc;
 		int span = 0, first = 1;
 		for (size_t k = 0; k < d->nrefs; k++)
@@ -1247,6 +1265,7 @@ S_matrix(struct site *s, struct mu_buf *b)
 	while (memo.all != NULL) {
 		struct ctlinfo *ci = memo.all;
 		memo.all = ci->next;
+		hash_free(&ci->objs);
 		json_decref(ci->pol), json_decref(ci->obj);
 		free(ci->pol_ids), free(ci->obj_ids), free(ci);
 	}
@@ -1254,7 +1273,7 @@ S_matrix(struct site *s, struct mu_buf *b)
 	json_object_set_new(ctx, "rows", rows);
 	S_page(s, T_MATRIX, ctx, "matrix.html", b);
 	json_decref(ctx);
-	if (output_write(&s->out, "matrix.csv", csv.s != NULL ? csv.s : "", csv.len) != 0)
+	if (output_part(&f, csv.s != NULL ? csv.s : "", csv.len) != 0 || output_end(&f) != 0)
 		S_failed(s);
 	mu_buf_free(&csv);
 }
