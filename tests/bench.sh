@@ -64,15 +64,16 @@ if [ -f "$dir/isms.yaml" ]; then
 fi
 
 # ismsc build beside Hugo on the same files (the site of ../shared/bench/hugo-site),
-# taking turns, best of BENCH_BUILD_RUNS (2) each; and what the DocBook step
-# costs (build --format docbook against check, best of 3).
+# taking turns, best of BENCH_BUILD_RUNS (2) each, one run at 100,000; and
+# what the DocBook step costs (build --format docbook against check, best of
+# 3, one at 100,000).
 #
 # Every run writes a folder of its own, and all are removed only when the
 # bench ends: on ext4 without a journal (this machine's disk), making a file
 # skips the inodes freed in the last minutes (the kernel's recently_deleted),
 # so a tree of 10,000 files made just after another was removed takes
 # several times as long, for either tool.
-bsizes=${BENCH_BUILD_SIZES:-1000 10000}
+bsizes=${BENCH_BUILD_SIZES:-1000 10000 100000}
 runs=${BENCH_BUILD_RUNS:-2}
 if ! command -v hugo > /dev/null; then
 	echo "bench: hugo is missing (make bench installs Debian's hugo)"; exit 1
@@ -91,8 +92,9 @@ for n in $bsizes; do
 	files=$(find "$dir" -name '*.md' | wc -l)
 	hsite=$cache/hugo-$n
 	[ -d "$hsite/content" ] || sh "$SHARED/bench/hugo-site" "$dir" "$hsite" > /dev/null
-	bsecs="" hsecs=""
-	for k in $(seq "$runs"); do
+	bsecs="" hsecs="" r=$runs reps=3
+	if [ "$n" -ge 100000 ]; then r=1 reps=1; fi
+	for k in $(seq "$r"); do
 		out=$cache/run-$$-$n-ismsc-$k hout=$cache/run-$$-$n-hugo-$k
 		trash+=("$out" "$hout")
 		read -r s kb < <(once "$bin" build "$dir" -o "$out" --quiet)
@@ -101,10 +103,10 @@ for n in $bsizes; do
 		read -r s kb < <(once hugo --quiet -s "$hsite" -d "$hout")
 		if [ -z "$hsecs" ] || awk "BEGIN{exit !($s < $hsecs)}"; then hsecs=$s hkb=$kb; fi
 	done
-	read -r csecs _ < <(measure 3 "$bin" check "$dir")
+	read -r csecs _ < <(measure "$reps" "$bin" check "$dir")
 	out=$cache/run-$$-$n-docbook
 	trash+=("$out")
-	read -r dsecs _ < <(measure 3 "$bin" build "$dir" -o "$out" --format docbook --quiet)
+	read -r dsecs _ < <(measure "$reps" "$bin" build "$dir" -o "$out" --format docbook --quiet)
 	printf '%-8s %9s %10s %9.0f %12.1f %10s %10.0f %7.1f %11.2f\n' "$n" "$files" "$bsecs" \
 	  "$(awk "BEGIN{print $files / ($bsecs > 0 ? $bsecs : 0.001)}")" "$(awk "BEGIN{print $bkb / 1024}")" \
 	  "$hsecs" "$(awk "BEGIN{print $hkb / 1024}")" "$(awk "BEGIN{print $hsecs / ($bsecs > 0 ? $bsecs : 0.001)}")" \
