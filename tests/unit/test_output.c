@@ -147,6 +147,58 @@ test_abandoned(void **state)
 	free(tmp), free(src), free(out);
 }
 
+/* A file written in parts: whole when every part went; a path out of the
+ * tree or a part that cannot be written fails the build, and OUT stays. */
+static void
+test_parts(void **state)
+{
+	struct fx *f = *state;
+	struct output o;
+	struct output_file of;
+	char *src = xasprintf("%s/src", f->dir), *out = xasprintf("%s/out", f->dir);
+	char *path = xasprintf("%s/out/m/big.csv", f->dir), buf[64] = "";
+	FILE *fp;
+
+	mkdir(src, 0755);
+	assert_int_equal(output_check(&o, out, src), 0);
+	assert_int_equal(output_open(&o), 0);
+	assert_int_equal(output_start(&o, &of, "m/big.csv"), 0);
+	assert_int_equal(output_part(&of, "a,b\n", 4), 0);
+	assert_int_equal(output_part(&of, "", 0), 0);
+	assert_int_equal(output_part(&of, "1,2\n", 4), 0);
+	assert_int_equal(output_end(&of), 0);
+	assert_int_equal(output_commit(&o), 0);
+	output_free(&o);
+	assert_non_null(fp = fopen(path, "r"));
+	assert_int_equal(fread(buf, 1, sizeof(buf) - 1, fp), 8);
+	fclose(fp);
+	assert_string_equal(buf, "a,b\n1,2\n");
+	/* a path out of the tree: nothing opens, nothing is written */
+	assert_int_equal(output_check(&o, out, src), 0);
+	assert_int_equal(output_open(&o), 0);
+	assert_int_equal(output_start(&o, &of, "../big.csv"), -1);
+	assert_int_equal(output_part(&of, "x", 1), -1);
+	assert_int_equal(output_end(&of), -1);
+	assert_int_equal(output_commit(&o), -1);
+	output_free(&o);
+	assert_false(S_exists(f->dir, "big.csv"));
+	/* a part that cannot be written (its descriptor gone) */
+	assert_int_equal(output_check(&o, out, src), 0);
+	assert_int_equal(output_open(&o), 0);
+	assert_int_equal(output_start(&o, &of, "m/big.csv"), 0);
+	assert_int_equal(close(of.fd), 0);
+	assert_int_equal(output_part(&of, "x", 1), -1);
+	assert_int_equal(of.fd, -1);
+	assert_int_equal(output_end(&of), -1);
+	assert_int_equal(output_commit(&o), -1);
+	assert_non_null(strstr(o.err, "cannot write m/big.csv"));
+	output_free(&o);
+	assert_non_null(fp = fopen(path, "r")); /* OUT as it was */
+	assert_int_equal(fread(buf, 1, sizeof(buf) - 1, fp), 8);
+	fclose(fp);
+	free(src), free(out), free(path);
+}
+
 int
 main(void)
 {
@@ -154,6 +206,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_refusals, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_write_and_swap, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_abandoned, S_setup, S_teardown),
+		cmocka_unit_test_setup_teardown(test_parts, S_setup, S_teardown),
 	};
 	return cmocka_run_group_tests_name("output", tests, NULL, NULL);
 }
