@@ -2040,10 +2040,6 @@ S_hrefs(struct site *s)
 			s->href[i] = S_urlenc(s->file[i]);
 		}
 	}
-	s->links = xcalloc(s->m->ndocs + 1, sizeof(*s->links));
-	for (size_t i = 0; i < s->m->ndocs; i++)
-		if (s->m->docs[i].entity != NULL)
-			s->links[i] = S_elink_new(s, s->m->docs[i].entity);
 	s->kinds = xcalloc(s->sch->n + 1, sizeof(*s->kinds));
 	for (size_t k = 0; k < s->sch->n; k++) {
 		const struct kinddef *kd = s->sch->kinds[k];
@@ -2153,7 +2149,6 @@ site_build(struct run *r, const struct site_options *so)
 	s.tdirs[1] = tdir;
 	json_object_seed(1);
 	S_hrefs(&s);
-	mandatory_find(s.m, s.mand);
 	if (output_open(&s.out) != 0) {
 		fprintf(stderr, "ismsc: %s\n", s.out.err);
 		goto done;
@@ -2162,6 +2157,11 @@ site_build(struct run *r, const struct site_options *so)
 		S_docbook(&s, 0);
 		goto commit;
 	}
+	mandatory_find(s.m, s.mand);
+	s.links = xcalloc(s.m->ndocs + 1, sizeof(*s.links));
+	for (size_t i = 0; i < s.m->ndocs; i++)
+		if (s.m->docs[i].entity != NULL)
+			s.links[i] = S_elink_new(&s, s.m->docs[i].entity);
 	if (S_templates(&s) != 0)
 		goto done;
 	date_format(r->as_of, asof);
