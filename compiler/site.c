@@ -132,8 +132,8 @@ S_jstr(const char *str)
 }
 
 /* A link value {id, text, title, href?} to an entity: one per entity,
- * made by S_links before the threads start and shared (jansson counts
- * references atomically; no one changes a link once made). */
+ * made with S_elink_new before the threads start and shared (jansson
+ * counts references atomically; no one changes a link once made). */
 static json_t *
 S_elink(const struct site *s, const struct entity *e)
 {
@@ -423,8 +423,8 @@ S_body_url(void *ctx, const char *url, int image)
 /* d's body as HTML: parsed with p, or rendered from the tree docbook.c
  * parsed when tree is not NULL (*tree is NULL for an empty body). */
 static char *
-S_render_body(struct site *s, struct md_parser *p, struct cmark_node *const *tree, const struct doc *d,
-    const char *root, const char *id_prefix, size_t *len)
+S_render_body(struct site *s, struct md_parser *p, struct cmark_node *const *tree,
+    const struct doc *d, const char *root, const char *id_prefix, size_t *len)
 {
 	struct bodyctx B = {s, d, root, {0}};
 	struct md_html h = {S_body_ref, S_body_url, &B, S_reserved, id_prefix};
@@ -808,8 +808,8 @@ S_entity_page(struct site *s, struct md_parser *p, struct cmark_node *const *tre
 }
 
 static void
-S_plain_page(struct site *s, struct md_parser *p, struct cmark_node *const *tree, const struct doc *d,
-    struct mu_buf *b)
+S_plain_page(struct site *s, struct md_parser *p, struct cmark_node *const *tree,
+    const struct doc *d, struct mu_buf *b)
 {
 	const char *href = s->href[S_docno(s, d)];
 	const char *title = d->title != NULL ? d->title : d->path;
@@ -1243,13 +1243,13 @@ S_matrix(struct site *s, struct mu_buf *b)
 	hash_init(&memo.by_id, 0);
 	S_csv_row(&csv, head, 9);
 	for (size_t i = 0; i < n; i++) {
+		const struct doc *d = v[i]->doc;
+		int span = 0, first = 1;
 		if (csv.len >= (1u << 20)) {
 			if (output_part(&f, csv.s, csv.len) != 0)
 				S_failed(s);
 			csv.len = 0;
 		}
-		const struct doc *d = v[i]->doc;
-		int span = 0, first = 1;
 		for (size_t k = 0; k < d->nrefs; k++)
 			span += d->refs[k].field == cf && cf != NULL;
 		for (size_t k = 0; k < d->nrefs; k++) {
