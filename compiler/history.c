@@ -324,6 +324,17 @@ S_tracked_cmp(const void *x, const void *y)
 	return a->dir < b->dir ? -1 : a->dir > b->dir;
 }
 
+static int
+S_has_dotgit(const char *src)
+{
+	char *dotgit = xasprintf("%s/.git", src);
+	struct stat st;
+	int there = lstat(dotgit, &st) == 0;
+
+	free(dotgit);
+	return there;
+}
+
 void
 history_load(struct history *h, const char *src, const char *rev, const struct model *m,
     struct diags *d)
@@ -339,21 +350,14 @@ history_load(struct history *h, const char *src, const char *rev, const struct m
 	const char *wd;
 
 	memset(h, 0, sizeof(*h));
-	hash_init(&dirindex, 0);
 	/* the top of a working tree only: no search upwards, and without a
 	 * .git there, not even libgit2's start (it reads the system's
 	 * certificates) */
-	{
-		char *dotgit = xasprintf("%s/.git", src);
-		struct stat st;
-		int there = lstat(dotgit, &st) == 0;
-		free(dotgit);
-		if (!there) {
-			S_skip(h, "is not the top of a git checkout");
-			hash_free(&dirindex);
-			return;
-		}
+	if (!S_has_dotgit(src)) {
+		S_skip(h, "is not the top of a git checkout");
+		return;
 	}
+	hash_init(&dirindex, 0);
 	git_libgit2_init();
 	if (git_repository_open_ext(&repo, src, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0) {
 		/* there is one, but libgit2 refuses it (another owner) */
