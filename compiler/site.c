@@ -47,7 +47,7 @@ struct site {
 	struct mu_template *t[T__N];
 	json_t *base;                 /* {site: {...}}: the bottom of every context stack */
 	char **href;                  /* doc index -> its page, relative to the root, or NULL */
-	json_t **search;              /* doc index -> its search entry, or NULL */
+	char **search;                /* doc index -> its search entry (compact JSON), or NULL */
 	char **file;                  /* doc index -> its page's file (href, not encoded) */
 	json_t **links;               /* doc index -> the link to its entity (S_elink), or NULL */
 	struct kindinfo *kinds;       /* kinds present, in schema order */
@@ -747,6 +747,16 @@ S_history(const struct site *s, const struct entity *e)
 	return j;
 }
 
+/* d's entry in the search index, dumped here, on the page's thread (a
+ * value jansson refused, not UTF-8, has none). */
+static void
+S_search_entry(struct site *s, const struct doc *d, json_t *entry)
+{
+	s->search[S_docno(s, d)] = entry != NULL ?
+	    json_dumps(entry, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(entry);
+}
+
 static void
 S_entity_page(struct site *s, struct md_parser *p, struct cmark_node *const *tree,
     const struct entity *e, struct mu_buf *b)
@@ -777,9 +787,8 @@ S_entity_page(struct site *s, struct md_parser *p, struct cmark_node *const *tre
 	json_object_set_new(ctx, "facts", facts);
 	body = S_render_body(s, p, tree, e->doc, root, NULL, &blen);
 	json_object_set_new(ctx, "body", json_stringn_nocheck(body, blen));
-	s->search[S_docno(s, e->doc)] = json_pack("{s:o, s:s, s:s, s:s, s:o}", "title",
-	    S_jstr(title), "kind", e->kind->name, "id", e->id, "href", href, "text",
-	    S_excerpt(body, blen));
+	S_search_entry(s, e->doc, json_pack("{s:o, s:s, s:s, s:s, s:o}", "title", S_jstr(title),
+	    "kind", e->kind->name, "id", e->id, "href", href, "text", S_excerpt(body, blen)));
 	free(body);
 	/* referred to by: one line per referring entity and field */
 	for (size_t i = 0; i < e->in.n; i++) {
@@ -821,8 +830,8 @@ S_plain_page(struct site *s, struct md_parser *p, struct cmark_node *const *tree
 	json_object_set_new(ctx, "title", S_jstr(title));
 	json_object_set_new(ctx, "path", json_string(d->path));
 	json_object_set_new(ctx, "body", json_stringn_nocheck(body, blen));
-	s->search[S_docno(s, d)] = json_pack("{s:o, s:s, s:s, s:s, s:o}", "title", S_jstr(title),
-	    "kind", "page", "id", "", "href", href, "text", S_excerpt(body, blen));
+	S_search_entry(s, d, json_pack("{s:o, s:s, s:s, s:s, s:o}", "title", S_jstr(title),
+	    "kind", "page", "id", "", "href", href, "text", S_excerpt(body, blen)));
 	free(body);
 	S_page(s, T_PAGE, ctx, s->file[S_docno(s, d)], b);
 	json_decref(ctx);
@@ -1929,24 +1938,29 @@ S_model_json(struct site *s)
 static void
 S_search_index(struct site *s)
 {
-	json_t *all = json_array();
-	char *text, *js;
+	static const char pre[] = "window.ISMSC_SEARCH = ", post[] = ";\n";
+	struct mu_buf b = {NULL, 0, 0};
+	size_t n = 0;
 
-	for (size_t i = 0; i < s->m->ndocs; i++)
-		if (s->search[i] != NULL)
-			json_array_append(all, s->search[i]);
-	text = json_dumps(all, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(all);
-	if (text == NULL) {
-		S_failed(s);
-		return;
+	/* the entries, dumped by the pages, in a compact array: the bytes
+	 * json_dumps of the array would give */
+	mu_buf_put(&b, pre, sizeof(pre) - 1);
+	mu_buf_put(&b, "[", 1);
+	for (size_t i = 0; i < s->m->ndocs; i++) {
+		if (s->search[i] == NULL)
+			continue;
+		if (n++ > 0)
+			mu_buf_put(&b, ",", 1);
+		mu_buf_put(&b, s->search[i], strlen(s->search[i]));
 	}
-	js = xasprintf("window.ISMSC_SEARCH = %s;\n", text);
-	if (output_write(&s->out, "search-index.json", text, strlen(text)) != 0 ||
-	    output_write(&s->out, "assets/search-index.js", js, strlen(js)) != 0)
+	mu_buf_put(&b, "]", 1);
+	if (output_write(&s->out, "search-index.json", b.s + sizeof(pre) - 1,
+	    b.len - (sizeof(pre) - 1)) != 0)
 		S_failed(s);
-	free(js);
-	free(text);
+	mu_buf_put(&b, post, sizeof(post) - 1);
+	if (output_write(&s->out, "assets/search-index.js", b.s, b.len) != 0)
+		S_failed(s);
+	mu_buf_free(&b);
 }
 
 /* The compiler's assets (CSS, JS), the project's own over them. */
@@ -2078,7 +2092,7 @@ S_free(struct site *s)
 	for (size_t i = 0; s->href != NULL && i < s->m->ndocs; i++) {
 		free(s->href[i]);
 		free(s->file[i]);
-		json_decref(s->search[i]);
+		free(s->search[i]);
 	}
 	for (size_t i = 0; s->links != NULL && i < s->m->ndocs; i++)
 		json_decref(s->links[i]);
