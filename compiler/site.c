@@ -535,9 +535,13 @@ S_ref_values(const struct site *s, const struct entity *e, const struct fielddef
 
 	for (size_t i = 0; i < d->nrefs; i++) {
 		const struct ref *r = &d->refs[i];
-		if (r->field == f)
-			json_array_append_new(v, json_pack("{s:s, s:o}", "text", r->id, "link",
-			    S_reflink(s, r)));
+		json_t *o;
+		if (r->field != f)
+			continue;
+		o = json_object();
+		json_object_set_new_nocheck(o, "text", json_string(r->id));
+		json_object_set_new_nocheck(o, "link", S_reflink(s, r));
+		json_array_append_new(v, o);
 	}
 	return v;
 }
@@ -565,9 +569,8 @@ S_fact(const struct site *s, const struct entity *e, const char *name, const str
     json_t *facts)
 {
 	const struct fielddef *f = e->kind != NULL ? kind_field(e->kind, name) : NULL;
-	json_t *values;
+	json_t *values, *fact;
 	int isref = f != NULL && (f->type == FT_REF || (f->type == FT_LIST && f->of == FT_REF));
-
 	char *label;
 
 	if (ynode_is_null(val))
@@ -585,8 +588,12 @@ S_fact(const struct site *s, const struct entity *e, const char *name, const str
 			*c = ' ';
 	if (label[0] >= 'a' && label[0] <= 'z')
 		label[0] = (char)(label[0] - 'a' + 'A');
-	json_array_append_new(facts, json_pack("{s:s, s:s, s:o}", "name", name, "label", label,
-	    "values", values));
+	/* by hand, not with json_pack: every field of every page */
+	fact = json_object();
+	json_object_set_new_nocheck(fact, "name", json_string(name));
+	json_object_set_new_nocheck(fact, "label", json_string(label));
+	json_object_set_new_nocheck(fact, "values", values);
+	json_array_append_new(facts, fact);
 	free(label);
 }
 
@@ -796,8 +803,13 @@ S_entity_page(struct site *s, struct md_parser *p, struct cmark_node *const *tre
 		const struct entity *from = r->from->entity;
 		if (from == NULL)
 			continue;
-		json_array_append_new(refs, json_pack("{s:o, s:s, s:s}", "link", S_elink(s, from),
-		    "kind", from->kind->name, "field", r->field != NULL ? r->field->name : "text"));
+		/* built by hand, not with json_pack: a control has thousands */
+		json_t *o = json_object();
+		json_object_set_new_nocheck(o, "link", S_elink(s, from));
+		json_object_set_new_nocheck(o, "kind", json_string(from->kind->name));
+		json_object_set_new_nocheck(o, "field", json_string(r->field != NULL ?
+		    r->field->name : "text"));
+		json_array_append_new(refs, o);
 	}
 	json_object_set_new(ctx, "referrers", refs);
 	if (strcmp(e->kind->name, "policy") == 0 || strcmp(e->kind->name, "procedure") == 0)
