@@ -41,6 +41,7 @@
 #include "mandatory.h"
 #include "markdown.h"
 #include "xalloc.h"
+#include "xmlout.h"
 
 #define DB_NS "http://docbook.org/ns/docbook"
 #define XLINK_NS "http://www.w3.org/1999/xlink"
@@ -1503,7 +1504,7 @@ S_serialise(struct book *B, xmlNodePtr holder, int level, xmlBufferPtr out)
 	for (xmlNodePtr c = holder->children; c != NULL; c = c->next) {
 		S_guard(B, c);
 		S_indent(out, level);
-		xmlNodeDump(out, B->doc, c, level, 1);
+		(void)xmlout_node(out, B->doc, c, level);
 	}
 	xmlFreeNode(holder);
 }
