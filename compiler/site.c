@@ -1847,10 +1847,25 @@ S_entity_json(const struct site *s, const struct entity *e)
 	return j;
 }
 
+/* jansson's output for an entity of isms.json, appended to a buffer and
+ * indented two more spaces: a new line comes alone (jansson escapes one in
+ * a string), followed by the indentation. */
+static int
+S_dump_indented(const char *buf, size_t size, void *data)
+{
+	struct mu_buf *b = data;
+
+	if (size == 1 && buf[0] == '\n')
+		mu_buf_put(b, "\n  ", 3);
+	else
+		mu_buf_put(b, buf, size);
+	return 0;
+}
+
 /* isms.json: root, dumped with its entities left empty, then each entity
- * dumped on its own and indented to its place in the array, so that the
- * model is never all in memory as JSON values. The bytes are those one
- * json_dumps of the whole would give. */
+ * dumped on its own into its place in the array, so that the model is
+ * never all in memory as JSON values. The bytes are those one json_dumps
+ * of the whole would give. */
 static void
 S_write_model(struct site *s, json_t *root)
 {
@@ -1870,22 +1885,17 @@ S_write_model(struct site *s, json_t *root)
 	mu_buf_put(&b, "[", 1);
 	for (size_t i = 0; i < s->m->n; i++) {
 		json_t *j = S_entity_json(s, s->m->entities[i]);
-		char *one = j != NULL ? json_dumps(j, flags) : NULL;
+		size_t mark = b.len;
+		if (j == NULL)
+			continue;
+		mu_buf_put(&b, n > 0 ? ",\n  " : "\n  ", n > 0 ? 4 : 3);
+		/* a value jansson refuses (not UTF-8) leaves the entity out, as
+		 * json_array_append_new would */
+		if (json_dump_callback(j, S_dump_indented, &b, flags) == 0)
+			n++;
+		else
+			b.len = mark;
 		json_decref(j);
-		if (one == NULL)
-			continue; /* a value jansson refused (not UTF-8), as json_array_append_new would */
-		if (n++ > 0)
-			mu_buf_put(&b, ",", 1);
-		mu_buf_put(&b, "\n  ", 3);
-		for (char *p = one, *nl; *p != '\0'; p = nl + 1) {
-			if ((nl = strchr(p, '\n')) == NULL) {
-				mu_buf_put(&b, p, strlen(p));
-				break;
-			}
-			mu_buf_put(&b, p, (size_t)(nl - p));
-			mu_buf_put(&b, "\n  ", 3);
-		}
-		free(one);
 	}
 	if (n > 0)
 		mu_buf_put(&b, "\n ", 2);
