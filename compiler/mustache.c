@@ -627,6 +627,172 @@ out:
 	return t;
 }
 
+/* ---- values --------------------------------------------------------------- */
+
+struct mu_pair {
+	const char *key;
+	struct mu_val v;
+	struct mu_pair *next;
+};
+
+struct mu_map {
+	struct mu_pair *first, *last;
+	size_t n;
+};
+
+struct mu_item {
+	struct mu_val v;
+	struct mu_item *next;
+};
+
+struct mu_list {
+	struct mu_item *first, *last;
+	size_t n;
+};
+
+struct mu_val
+mu_str(const char *s)
+{
+	return s != NULL ? mu_strn(s, strlen(s)) : mu_null();
+}
+
+struct mu_val
+mu_strdup(struct arena *a, const char *s)
+{
+	return s != NULL ? mu_strn(arena_strdup(a, s), strlen(s)) : mu_null();
+}
+
+struct mu_val
+mu_map(struct arena *a)
+{
+	return (struct mu_val){MU_MAP, 0, {.map = arena_alloc(a, sizeof(struct mu_map))}};
+}
+
+struct mu_val
+mu_list(struct arena *a)
+{
+	return (struct mu_val){MU_LIST, 0, {.list = arena_alloc(a, sizeof(struct mu_list))}};
+}
+
+void
+mu_set(struct arena *a, struct mu_val m, const char *key, struct mu_val v)
+{
+	struct mu_map *map = m.u.map;
+	struct mu_pair *p;
+
+	if (m.kind != MU_MAP)
+		return;
+	for (p = map->first; p != NULL; p = p->next)
+		if (strcmp(p->key, key) == 0) {
+			p->v = v;
+			return;
+		}
+	p = arena_alloc(a, sizeof(*p));
+	p->key = key;
+	p->v = v;
+	if (map->last != NULL)
+		map->last->next = p;
+	else
+		map->first = p;
+	map->last = p;
+	map->n++;
+}
+
+void
+mu_add(struct arena *a, struct mu_val l, struct mu_val v)
+{
+	struct mu_list *list = l.u.list;
+	struct mu_item *it;
+
+	if (l.kind != MU_LIST)
+		return;
+	it = arena_alloc(a, sizeof(*it));
+	it->v = v;
+	if (list->last != NULL)
+		list->last->next = it;
+	else
+		list->first = it;
+	list->last = it;
+	list->n++;
+}
+
+static struct mu_val
+S_from_json(struct arena *a, const json_t *v, int depth)
+{
+	struct mu_val out;
+	const char *k;
+	json_t *x;
+	size_t i;
+
+	if (depth > 64)
+		return mu_json(v);
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		out = mu_map(a);
+		json_object_foreach((json_t *)v, k, x) mu_set(a, out, k, S_from_json(a, x, depth + 1));
+		return out;
+	case JSON_ARRAY:
+		out = mu_list(a);
+		json_array_foreach(v, i, x) mu_add(a, out, S_from_json(a, x, depth + 1));
+		return out;
+	case JSON_STRING:
+		return mu_strn(json_string_value(v), json_string_length(v));
+	case JSON_INTEGER:
+		return mu_int((long long)json_integer_value(v));
+	case JSON_TRUE:
+		return mu_bool(1);
+	case JSON_FALSE:
+		return mu_bool(0);
+	case JSON_NULL:
+		return mu_null();
+	default:
+		return mu_json(v);
+	}
+}
+
+struct mu_val
+mu_from_json(struct arena *a, const json_t *v)
+{
+	return v != NULL ? S_from_json(a, v, 0) : mu_null();
+}
+
+size_t
+mu_size(struct mu_val v)
+{
+	switch (v.kind) {
+	case MU_MAP:
+		return v.u.map->n;
+	case MU_LIST:
+		return v.u.list->n;
+	case MU_JSON:
+		return json_is_array(v.u.json) ? json_array_size(v.u.json) :
+		    json_is_object(v.u.json) ? json_object_size(v.u.json) : 0;
+	default:
+		return 0;
+	}
+}
+
+/* The value of key in v, a map or a JSON object; 0 when it has none. */
+static int
+S_get(struct mu_val v, const char *key, struct mu_val *out)
+{
+	const json_t *j;
+
+	if (v.kind == MU_MAP) {
+		for (const struct mu_pair *p = v.u.map->first; p != NULL; p = p->next)
+			if (p->key[0] == key[0] && strcmp(p->key, key) == 0) {
+				*out = p->v;
+				return 1;
+			}
+		return 0;
+	}
+	if (v.kind != MU_JSON || !json_is_object(v.u.json) ||
+	    (j = json_object_get(v.u.json, key)) == NULL)
+		return 0;
+	*out = mu_json(j);
+	return 1;
+}
+
 /* ---- rendering ---------------------------------------------------------- */
 
 /* The indentation of a standalone partial, prefixed by the one it sits in. */
@@ -639,7 +805,7 @@ struct indent {
 struct render {
 	const struct mu_template *t;
 	struct mu_buf *out;
-	const json_t **stack;     /* the context stack, base first */
+	struct mu_val *stack;     /* the context stack, base first */
 	size_t n, cap;
 	size_t start;             /* out->len when the render began */
 	size_t nbase;             /* the stack given to mu_render */
@@ -664,42 +830,59 @@ S_indent(struct mu_buf *out, const struct indent *ind)
 }
 
 /* The value of a name: the first context (top down) that is an object with
- * the first part, then each further part in the value before; NULL when a
+ * the first part, then each further part in the value before; null when a
  * part is missing. */
-static const json_t *
+static struct mu_val
 S_lookup(const struct render *r, const struct mu_name *nm)
 {
-	const json_t *v = NULL;
+	struct mu_val v = mu_null();
 	const char *part = nm->parts;
 	size_t i;
+	int found = 0;
 
 	if (nm->n == 0)
-		return r->n > 0 ? r->stack[r->n - 1] : NULL;
-	for (i = r->n; i-- > 0;)
-		if (json_is_object(r->stack[i]) && (v = json_object_get(r->stack[i], part)) != NULL)
-			break;
-	for (i = 1; v != NULL && i < nm->n; i++) {
+		return r->n > 0 ? r->stack[r->n - 1] : v;
+	for (i = r->n; i-- > 0 && !found;)
+		found = S_get(r->stack[i], part, &v);
+	for (i = 1; found && i < nm->n; i++) {
 		part += strlen(part) + 1;
-		v = json_is_object(v) ? json_object_get(v, part) : NULL;
+		found = S_get(v, part, &v);
 	}
-	return v;
+	return found ? v : mu_null();
 }
 
 static int
-S_truthy(const json_t *v)
+S_truthy(struct mu_val v)
 {
-	switch (v == NULL ? JSON_NULL : json_typeof(v)) {
+	const json_t *j = v.u.json;
+
+	switch (v.kind) {
+	case MU_TRUE:
+	case MU_MAP:
+		return 1;
+	case MU_INT:
+		return v.u.i != 0;
+	case MU_STR:
+		return v.n > 0;
+	case MU_LIST:
+		return v.u.list->n > 0;
+	case MU_JSON:
+		break;
+	default:
+		return 0;
+	}
+	switch (json_typeof(j)) {
 	case JSON_OBJECT:
 	case JSON_TRUE:
 		return 1;
 	case JSON_ARRAY:
-		return json_array_size(v) > 0;
+		return json_array_size(j) > 0;
 	case JSON_STRING:
-		return json_string_length(v) > 0;
+		return json_string_length(j) > 0;
 	case JSON_INTEGER:
-		return json_integer_value(v) != 0;
+		return json_integer_value(j) != 0;
 	case JSON_REAL:
-		return json_real_value(v) != 0.0;
+		return json_real_value(j) != 0.0;
 	default:
 		return 0;
 	}
@@ -726,27 +909,56 @@ S_real(struct mu_buf *out, double d)
 }
 
 static void
-S_value(struct mu_buf *out, const json_t *v, int escape)
+S_string(struct mu_buf *out, const char *s, size_t n, int escape)
+{
+	if (escape)
+		mu_buf_put_html(out, s, n);
+	else
+		mu_buf_put(out, s, n);
+}
+
+static void
+S_integer(struct mu_buf *out, long long i)
 {
 	char buf[32];
-	int n;
+	int n = snprintf(buf, sizeof(buf), "%lld", i);
 
-	if (v == NULL)
+	if (n > 0)
+		mu_buf_put(out, buf, (size_t)n);
+}
+
+static void
+S_value(struct mu_buf *out, struct mu_val v, int escape)
+{
+	const json_t *j = v.u.json;
+
+	switch (v.kind) {
+	case MU_STR:
+		S_string(out, v.u.s, v.n, escape);
 		return;
-	switch (json_typeof(v)) {
+	case MU_INT:
+		S_integer(out, v.u.i);
+		return;
+	case MU_TRUE:
+		mu_buf_put(out, "true", 4);
+		return;
+	case MU_FALSE:
+		mu_buf_put(out, "false", 5);
+		return;
+	case MU_JSON:
+		break;
+	default: /* null, maps and lists render as nothing */
+		return;
+	}
+	switch (json_typeof(j)) {
 	case JSON_STRING:
-		if (escape)
-			mu_buf_put_html(out, json_string_value(v), json_string_length(v));
-		else
-			mu_buf_put(out, json_string_value(v), json_string_length(v));
+		S_string(out, json_string_value(j), json_string_length(j), escape);
 		break;
 	case JSON_INTEGER:
-		n = snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		if (n > 0)
-			mu_buf_put(out, buf, (size_t)n);
+		S_integer(out, (long long)json_integer_value(j));
 		break;
 	case JSON_REAL:
-		S_real(out, json_real_value(v));
+		S_real(out, json_real_value(j));
 		break;
 	case JSON_TRUE:
 		mu_buf_put(out, "true", 4);
@@ -781,7 +993,8 @@ S_put_text(struct render *r, const struct mu_op *op, const struct indent *ind)
 
 /* One pass over a section's body, with top pushed on the stack unless NULL. */
 static void
-S_body(struct render *r, const struct mu_op *op, const struct indent *ind, const json_t *top)
+S_body(struct render *r, const struct mu_op *op, const struct indent *ind,
+    const struct mu_val *top)
 {
 	if (r->depth >= MU_MAX_DEPTH) {
 		r->status = MU_EDEPTH;
@@ -790,7 +1003,7 @@ S_body(struct render *r, const struct mu_op *op, const struct indent *ind, const
 	if (top != NULL) {
 		if (r->n == r->cap)
 			xgrow(&r->stack, &r->cap, r->n + 1, sizeof(*r->stack));
-		r->stack[r->n++] = top;
+		r->stack[r->n++] = *top;
 	}
 	r->depth++;
 	S_block(r, &op->body, ind);
@@ -804,7 +1017,7 @@ S_body(struct render *r, const struct mu_op *op, const struct indent *ind, const
 static void
 S_section(struct render *r, const struct mu_op *op, const struct indent *ind)
 {
-	const json_t *v = S_lookup(r, &op->name);
+	struct mu_val v = S_lookup(r, &op->name), x;
 	size_t i, n;
 
 	if (op->bol && ind != NULL)
@@ -814,15 +1027,23 @@ S_section(struct render *r, const struct mu_op *op, const struct indent *ind)
 			S_body(r, op, ind, NULL);
 		return;
 	}
-	if (json_is_array(v)) {
-		n = json_array_size(v);
+	if (v.kind == MU_LIST) {
+		for (const struct mu_item *it = v.u.list->first; it != NULL && r->status == MU_OK;
+		    it = it->next) {
+			if (S_step(r) != 0)
+				return;
+			S_body(r, op, ind, &it->v);
+		}
+	} else if (v.kind == MU_JSON && json_is_array(v.u.json)) {
+		n = json_array_size(v.u.json);
 		for (i = 0; i < n && r->status == MU_OK; i++) {
 			if (S_step(r) != 0)
 				return;
-			S_body(r, op, ind, json_array_get(v, i));
+			x = mu_json(json_array_get(v.u.json, i));
+			S_body(r, op, ind, &x);
 		}
 	} else if (S_truthy(v))
-		S_body(r, op, ind, v);
+		S_body(r, op, ind, &v);
 }
 
 static void
@@ -895,10 +1116,11 @@ S_block(struct render *r, const struct mu_block *b, const struct indent *ind)
 	}
 }
 
-/* The values in v (arrays and objects counted with what they hold, to a
- * depth of 64): a large page's data earns its template more steps. */
+/* The values in v (lists, maps and JSON arrays and objects counted with
+ * what they hold, to a depth of 64): a large page's data earns its
+ * template more steps. */
 static unsigned long
-S_values(const json_t *v, int depth)
+S_json_values(const json_t *v, int depth)
 {
 	unsigned long n = 1;
 	size_t i;
@@ -908,9 +1130,27 @@ S_values(const json_t *v, int depth)
 	if (depth > 64)
 		return n;
 	if (json_is_array(v))
-		json_array_foreach((json_t *)v, i, x) n += S_values(x, depth + 1);
+		json_array_foreach((json_t *)v, i, x) n += S_json_values(x, depth + 1);
 	else if (json_is_object(v))
-		json_object_foreach((json_t *)v, k, x) n += S_values(x, depth + 1);
+		json_object_foreach((json_t *)v, k, x) n += S_json_values(x, depth + 1);
+	return n;
+}
+
+static unsigned long
+S_values(struct mu_val v, int depth)
+{
+	unsigned long n = 1;
+
+	if (depth > 64)
+		return n;
+	if (v.kind == MU_JSON)
+		return S_json_values(v.u.json, depth);
+	if (v.kind == MU_LIST)
+		for (const struct mu_item *it = v.u.list->first; it != NULL; it = it->next)
+			n += S_values(it->v, depth + 1);
+	else if (v.kind == MU_MAP)
+		for (const struct mu_pair *p = v.u.map->first; p != NULL; p = p->next)
+			n += S_values(p->v, depth + 1);
 	return n;
 }
 
@@ -933,7 +1173,8 @@ S_step(struct render *r)
 }
 
 int
-mu_render(const struct mu_template *t, json_t *const *stack, size_t nstack, struct mu_buf *out)
+mu_render_vals(const struct mu_template *t, const struct mu_val *stack, size_t nstack,
+    struct mu_buf *out)
 {
 	struct render r;
 	size_t i;
@@ -945,7 +1186,7 @@ mu_render(const struct mu_template *t, json_t *const *stack, size_t nstack, stru
 	r.start = out->len;
 	xgrow(&r.stack, &r.cap, nstack + 16, sizeof(*r.stack));
 	for (i = 0; i < nstack; i++)
-		if (stack[i] != NULL)
+		if (stack[i].kind != MU_NULL)
 			r.stack[r.n++] = stack[i];
 	r.nbase = r.n;
 	if (t != NULL)
@@ -954,6 +1195,20 @@ mu_render(const struct mu_template *t, json_t *const *stack, size_t nstack, stru
 	if (out->s == NULL)
 		mu_buf_put(out, "", 0);
 	return r.status;
+}
+
+int
+mu_render(const struct mu_template *t, json_t *const *stack, size_t nstack, struct mu_buf *out)
+{
+	struct mu_val small[8] = {0}, *v = nstack <= 8 ? small : xcalloc(nstack, sizeof(*v));
+	int rc;
+
+	for (size_t i = 0; i < nstack; i++)
+		v[i] = mu_json(stack[i]);
+	rc = mu_render_vals(t, v, nstack, out);
+	if (v != small)
+		free(v);
+	return rc;
 }
 
 const char *

@@ -2,7 +2,8 @@
  * sections, inverted sections, comments, partials, set delimiters). A template
  * and every partial it reaches are compiled once into a tree of ops; the tree
  * is then rendered any number of times, from several threads at once, against
- * a stack of JSON values (jansson) that rendering only reads.
+ * a stack of values that rendering only reads: JSON (jansson), or values
+ * built for the purpose (struct mu_val), which may hold JSON.
  *
  * Truthiness (the spec leaves it to the host language; this follows
  * JavaScript, as mustache.js does): missing, null, false, 0, 0.0, "" and []
@@ -16,6 +17,8 @@
 #include <stddef.h>
 
 #include <jansson.h>
+
+#include "xalloc.h"
 
 /* Bounds on what a template may ask for (mu_compile fails past the first
  * two; mu_render stops past the others). */
@@ -77,6 +80,61 @@ struct mu_template *mu_compile(const char *text, size_t len, mu_loader load, voi
  * into its own buffer. Returns MU_OK, or another enum mu_status when a bound
  * stopped the rendering (out then holds what was rendered before). */
 int mu_render(const struct mu_template *t, json_t *const *stack, size_t nstack,
+    struct mu_buf *out);
+
+/* Values built for rendering, in an arena, borrowing their strings: a page
+ * has hundreds of small values, looked up by name many times, which cost
+ * a tenth of what JSON values cost to build, look up and free. A map or a
+ * list may hold JSON values (mu_json), rendered as mu_render renders them;
+ * the rules of truth and output are the same for both. */
+enum mu_kind { MU_NULL, MU_FALSE, MU_TRUE, MU_INT, MU_STR, MU_LIST, MU_MAP, MU_JSON };
+
+struct mu_map;
+struct mu_list;
+
+struct mu_val {
+	enum mu_kind kind;
+	size_t n;                  /* MU_STR: the length */
+	union {
+		long long i;
+		const char *s;         /* borrowed: it must outlive the rendering */
+		struct mu_map *map;
+		struct mu_list *list;
+		const json_t *json;    /* borrowed too */
+	} u;
+};
+
+static inline struct mu_val mu_null(void) { return (struct mu_val){MU_NULL, 0, {0}}; }
+static inline struct mu_val mu_bool(int b) { return (struct mu_val){b ? MU_TRUE : MU_FALSE, 0, {0}}; }
+static inline struct mu_val mu_int(long long i) { return (struct mu_val){MU_INT, 0, {.i = i}}; }
+/* s[0..n), or NULL for null */
+static inline struct mu_val mu_strn(const char *s, size_t n)
+{
+	return s != NULL ? (struct mu_val){MU_STR, n, {.s = s}} : mu_null();
+}
+struct mu_val mu_str(const char *s);                        /* NULL: null */
+struct mu_val mu_strdup(struct arena *a, const char *s);    /* a copy in a */
+static inline struct mu_val mu_json(const json_t *j)
+{
+	return j != NULL ? (struct mu_val){MU_JSON, 0, {.json = j}} : mu_null();
+}
+
+/* A new empty map or list in a, as a value. */
+struct mu_val mu_map(struct arena *a);
+struct mu_val mu_list(struct arena *a);
+/* Set key (borrowed) in map m (a value from mu_map) to v, replacing a value
+ * it had; add v at the end of list l. Values are kept in order. */
+void mu_set(struct arena *a, struct mu_val m, const char *key, struct mu_val v);
+void mu_add(struct arena *a, struct mu_val l, struct mu_val v);
+/* v as values in a: objects as maps, arrays as lists, strings borrowed
+ * from v (which must outlive them), reals left as JSON. Deeper than 64
+ * levels, the rest stays JSON. */
+struct mu_val mu_from_json(struct arena *a, const json_t *v);
+/* The size of a list or map value, 0 for others. */
+size_t mu_size(struct mu_val v);
+
+/* mu_render with a stack of these values. */
+int mu_render_vals(const struct mu_template *t, const struct mu_val *stack, size_t nstack,
     struct mu_buf *out);
 
 /* The message for a status of mu_render, e.g. "partials nested too deeply;

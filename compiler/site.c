@@ -50,9 +50,12 @@ struct site {
 	char **search;                /* doc index -> its search entry (compact JSON), or NULL */
 	char **file;                  /* doc index -> its page's file (href, not encoded) */
 	json_t **links;               /* doc index -> the link to its entity (S_elink), or NULL */
+	struct mu_val *vlinks;        /* the same as values for pages (S_velink), in varena */
+	struct arena varena;
 	struct kindinfo *kinds;       /* kinds present, in schema order */
 	size_t nkinds;
 	json_t **navs;                /* kind index -> the nav of its pages; [nkinds]: plain pages */
+	struct mu_val vbase, *vnavs;  /* base and navs as values, in varena */
 	char **copies;                /* files of the tree to copy (images, attachments) */
 	size_t ncopies, capcopies;
 	pthread_mutex_t lock;         /* copies, from the threads */
@@ -183,6 +186,60 @@ S_reflink(const struct site *s, const struct ref *r)
 	return json_pack("{s:s, s:s, s:s}", "id", r->id, "text", r->id, "title", "");
 }
 
+/* ---- the same as values for the pages of entities ------------------------- */
+
+/* A string of the model (UTF-8, checked when read) as a value; NULL: "". */
+static struct mu_val
+S_vstr(const char *str)
+{
+	return str != NULL ? mu_str(str) : mu_strn("", 0);
+}
+
+static struct mu_val
+S_velink(const struct site *s, const struct entity *e)
+{
+	return s->vlinks[S_docno(s, e->doc)];
+}
+
+/* S_elink_new's link, in s->varena, before the threads start. */
+static struct mu_val
+S_velink_new(struct site *s, const struct entity *e)
+{
+	const char *href = s->href[S_docno(s, e->doc)];
+	struct mu_val v = mu_map(&s->varena);
+
+	mu_set(&s->varena, v, "id", mu_str(e->id));
+	mu_set(&s->varena, v, "text", mu_str(e->id));
+	mu_set(&s->varena, v, "title", href != NULL ? S_vstr(S_entity_title(s, e)) : mu_strn("", 0));
+	if (href != NULL)
+		mu_set(&s->varena, v, "href", mu_str(href));
+	return v;
+}
+
+static struct mu_val
+S_vreflink(const struct site *s, struct arena *a, const struct ref *r)
+{
+	struct mu_val v;
+
+	if (r->to != NULL)
+		return S_velink(s, r->to);
+	if (r->cat >= 0 && s->m->cat_decision[r->cat] != NULL)
+		return S_velink(s, s->m->cat_decision[r->cat]);
+	v = mu_map(a);
+	if (r->cat >= 0) {
+		const struct catalog_control *c = &s->sch->cat.v[r->cat];
+		mu_set(a, v, "id", mu_str(c->id));
+		mu_set(a, v, "text", mu_str(c->id));
+		mu_set(a, v, "title", S_vstr(c->title));
+		mu_set(a, v, "href", mu_str(arena_printf(a, "soa.html#control-%s", c->id)));
+		return v;
+	}
+	mu_set(a, v, "id", mu_str(r->id));
+	mu_set(a, v, "text", mu_str(r->id));
+	mu_set(a, v, "title", mu_strn("", 0));
+	return v;
+}
+
 static char *
 S_rootof(const char *href)
 {
@@ -267,21 +324,29 @@ S_templates(struct site *s)
 	return 0;
 }
 
-/* Render page template t with ctx, then the layout around it, and write it. */
+/* Render page template t with ctx, then the layout around it, with the
+ * page's HTML as "content" (in a frame above ctx, not copied), and write it.
+ * a holds the frame; NULL: an arena of its own. */
 static void
-S_page(struct site *s, enum tpl t, json_t *ctx, const char *href, struct mu_buf *b)
+S_page_vals(struct site *s, enum tpl t, struct mu_val ctx, const char *href, struct mu_buf *b,
+    struct arena *a)
 {
-	json_t *stack[2] = {s->base, ctx};
-
+	struct mu_val stack[3] = {s->vbase, ctx, mu_null()};
+	struct mu_buf content = {NULL, 0, 0};
+	struct arena own;
 	int rc;
 
+	if (a == NULL)
+		arena_init(a = &own);
 	b->len = 0;
-	if ((rc = mu_render(s->t[t], stack, 2, b)) == MU_OK) {
-		json_object_set_new(ctx, "content", json_stringn_nocheck(b->s != NULL ? b->s : "",
-		    b->len));
-		b->len = 0;
-		rc = mu_render(s->t[T_LAYOUT], stack, 2, b);
+	if ((rc = mu_render_vals(s->t[t], stack, 2, &content)) == MU_OK) {
+		stack[2] = mu_map(a);
+		mu_set(a, stack[2], "content", mu_strn(content.s, content.len));
+		rc = mu_render_vals(s->t[T_LAYOUT], stack, 3, b);
 	}
+	mu_buf_free(&content);
+	if (a == &own)
+		arena_free(&own);
 	if (rc != MU_OK) {
 		if (!__atomic_exchange_n(&s->failed, 1, __ATOMIC_RELAXED))
 			snprintf(s->out.err, sizeof(s->out.err), "cannot render %s: %s", href,
@@ -290,6 +355,12 @@ S_page(struct site *s, enum tpl t, json_t *ctx, const char *href, struct mu_buf 
 	}
 	if (output_write(&s->out, href, b->s != NULL ? b->s : "", b->len) != 0)
 		S_failed(s);
+}
+
+static void
+S_page(struct site *s, enum tpl t, json_t *ctx, const char *href, struct mu_buf *b)
+{
+	S_page_vals(s, t, mu_json(ctx), href, b, NULL);
 }
 
 /* The navigation of a page: current is the kind whose page it is, or NULL. */
@@ -337,6 +408,28 @@ S_ctx(const struct site *s, const char *href, const char *title, const char *kin
 		json_object_set(ctx, "nav", nav);
 	else
 		json_object_set_new(ctx, "nav", S_nav(s, href, current));
+	return ctx;
+}
+
+/* S_ctx for the pages of entities and plain pages, in a. */
+static struct mu_val
+S_vctx(const struct site *s, struct arena *a, const char *href, const char *title,
+    const char *kind, const char *id, const char *current)
+{
+	struct mu_val ctx = mu_map(a), page = mu_map(a);
+	struct mu_val nav = s->vnavs[s->nkinds];
+	char *root = S_rootof(href);
+
+	mu_set(a, ctx, "root", mu_strdup(a, root));
+	free(root);
+	mu_set(a, page, "title", S_vstr(title));
+	mu_set(a, page, "kind", mu_str(kind));
+	mu_set(a, page, "id", S_vstr(id));
+	mu_set(a, ctx, "page", page);
+	for (size_t i = 0; current != NULL && i < s->nkinds; i++)
+		if (strcmp(s->kinds[i].k->name, current) == 0)
+			nav = s->vnavs[i];
+	mu_set(a, ctx, "nav", nav);
 	return ctx;
 }
 
@@ -487,65 +580,6 @@ S_excerpt(const char *html, size_t n)
 
 /* ---- entity pages ---------------------------------------------------------- */
 
-static json_t *
-S_scalar_values(const struct ynode *n)
-{
-	json_t *v = json_array();
-
-	if (n->type == YNODE_SCALAR) {
-		json_array_append_new(v, json_pack("{s:o}", "text", S_jstr(n->str)));
-	} else if (n->type == YNODE_SEQ) {
-		for (size_t i = 0; i < n->n; i++) {
-			const struct ynode *x = n->kids[i];
-			if (x->type == YNODE_SCALAR) {
-				json_array_append_new(v, json_pack("{s:o}", "text", S_jstr(x->str)));
-			} else if (x->type == YNODE_MAP) {
-				/* a list of maps (measurements): "key: value, key: value" */
-				size_t len = 0, cap = 0;
-				char *t = NULL;
-				for (size_t k = 0; k + 1 < x->n; k += 2) {
-					const struct ynode *kk = x->kids[k], *vv = x->kids[k + 1];
-					const char *vs = vv->type == YNODE_SCALAR ? vv->str : "...";
-					size_t need = strlen(kk->str) + strlen(vs) + 5;
-					xgrow(&t, &cap, len + need + 1, 1);
-					len += (size_t)sprintf(t + len, "%s%s: %s", k ? ", " : "", kk->str, vs);
-				}
-				json_array_append_new(v, json_pack("{s:o}", "text", S_jstr(t != NULL ? t : "")));
-				free(t);
-			}
-		}
-	} else if (n->type == YNODE_MAP) {
-		for (size_t k = 0; k + 1 < n->n; k += 2) {
-			const struct ynode *vv = n->kids[k + 1];
-			char *t = xasprintf("%s: %s", n->kids[k]->str,
-			    vv->type == YNODE_SCALAR ? vv->str : "...");
-			json_array_append_new(v, json_pack("{s:o}", "text", S_jstr(t)));
-			free(t);
-		}
-	}
-	return v;
-}
-
-/* The references of e's field f, as values with links. */
-static json_t *
-S_ref_values(const struct site *s, const struct entity *e, const struct fielddef *f)
-{
-	json_t *v = json_array();
-	const struct doc *d = e->doc;
-
-	for (size_t i = 0; i < d->nrefs; i++) {
-		const struct ref *r = &d->refs[i];
-		json_t *o;
-		if (r->field != f)
-			continue;
-		o = json_object();
-		json_object_set_new_nocheck(o, "text", json_string(r->id));
-		json_object_set_new_nocheck(o, "link", S_reflink(s, r));
-		json_array_append_new(v, o);
-	}
-	return v;
-}
-
 /* The same, as links alone. */
 static json_t *
 S_ref_links(const struct site *s, const struct entity *e, const struct fielddef *f)
@@ -564,37 +598,105 @@ S_skip_fact(const char *name)
 	return strcmp(name, "id") == 0 || strcmp(name, "kind") == 0 || strcmp(name, "title") == 0;
 }
 
+/* The values of a field that is not a reference, as S_scalar_values, in a;
+ * each marked "enum" when isenum. */
 static void
-S_fact(const struct site *s, const struct entity *e, const char *name, const struct ynode *val,
-    json_t *facts)
+S_vtext(struct arena *a, struct mu_val list, const char *text, int isenum)
+{
+	struct mu_val o = mu_map(a);
+
+	mu_set(a, o, "text", S_vstr(text));
+	if (isenum)
+		mu_set(a, o, "enum", mu_bool(1));
+	mu_add(a, list, o);
+}
+
+static struct mu_val
+S_vscalar_values(struct arena *a, const struct ynode *n, int isenum)
+{
+	struct mu_val v = mu_list(a);
+
+	if (n->type == YNODE_SCALAR) {
+		S_vtext(a, v, n->str, isenum);
+	} else if (n->type == YNODE_SEQ) {
+		for (size_t i = 0; i < n->n; i++) {
+			const struct ynode *x = n->kids[i];
+			if (x->type == YNODE_SCALAR) {
+				S_vtext(a, v, x->str, isenum);
+			} else if (x->type == YNODE_MAP) {
+				/* a list of maps (measurements): "key: value, key: value" */
+				size_t len = 0, cap = 0;
+				char *t = NULL;
+				for (size_t k = 0; k + 1 < x->n; k += 2) {
+					const struct ynode *kk = x->kids[k], *vv = x->kids[k + 1];
+					const char *vs = vv->type == YNODE_SCALAR ? vv->str : "...";
+					size_t need = strlen(kk->str) + strlen(vs) + 5;
+					xgrow(&t, &cap, len + need + 1, 1);
+					len += (size_t)sprintf(t + len, "%s%s: %s", k ? ", " : "", kk->str, vs);
+				}
+				S_vtext(a, v, t != NULL ? arena_strdup(a, t) : "", isenum);
+				free(t);
+			}
+		}
+	} else if (n->type == YNODE_MAP) {
+		for (size_t k = 0; k + 1 < n->n; k += 2) {
+			const struct ynode *vv = n->kids[k + 1];
+			S_vtext(a, v, arena_printf(a, "%s: %s", n->kids[k]->str,
+			    vv->type == YNODE_SCALAR ? vv->str : "..."), isenum);
+		}
+	}
+	return v;
+}
+
+/* The references of e's field f, as values with links, in a. */
+static struct mu_val
+S_vref_values(const struct site *s, struct arena *a, const struct entity *e,
+    const struct fielddef *f, int isenum)
+{
+	struct mu_val v = mu_list(a);
+	const struct doc *d = e->doc;
+
+	for (size_t i = 0; i < d->nrefs; i++) {
+		const struct ref *r = &d->refs[i];
+		struct mu_val o;
+		if (r->field != f)
+			continue;
+		o = mu_map(a);
+		mu_set(a, o, "text", mu_str(r->id));
+		mu_set(a, o, "link", S_vreflink(s, a, r));
+		if (isenum)
+			mu_set(a, o, "enum", mu_bool(1));
+		mu_add(a, v, o);
+	}
+	return v;
+}
+
+/* One row of an entity's facts, in a. */
+static void
+S_vfact(const struct site *s, struct arena *a, const struct entity *e, const char *name,
+    const struct ynode *val, struct mu_val facts)
 {
 	const struct fielddef *f = e->kind != NULL ? kind_field(e->kind, name) : NULL;
-	json_t *values, *fact;
 	int isref = f != NULL && (f->type == FT_REF || (f->type == FT_LIST && f->of == FT_REF));
+	int isenum = f != NULL && f->enumv != NULL;
+	struct mu_val fact;
 	char *label;
 
 	if (ynode_is_null(val))
 		return;
-	values = isref ? S_ref_values(s, e, f) : S_scalar_values(val);
-	if (f != NULL && f->enumv != NULL) {
-		size_t i;
-		json_t *x;
-		json_array_foreach(values, i, x) json_object_set_new(x, "enum", json_true());
-	}
 	/* "residual_likelihood" -> "Residual likelihood" */
-	label = xstrdup(name);
+	label = arena_strdup(a, name);
 	for (char *c = label; *c != '\0'; c++)
 		if (*c == '_')
 			*c = ' ';
 	if (label[0] >= 'a' && label[0] <= 'z')
 		label[0] = (char)(label[0] - 'a' + 'A');
-	/* by hand, not with json_pack: every field of every page */
-	fact = json_object();
-	json_object_set_new_nocheck(fact, "name", json_string(name));
-	json_object_set_new_nocheck(fact, "label", json_string(label));
-	json_object_set_new_nocheck(fact, "values", values);
-	json_array_append_new(facts, fact);
-	free(label);
+	fact = mu_map(a);
+	mu_set(a, fact, "name", mu_str(name));
+	mu_set(a, fact, "label", mu_str(label));
+	mu_set(a, fact, "values", isref ? S_vref_values(s, a, e, f, isenum) :
+	    S_vscalar_values(a, val, isenum));
+	mu_add(a, facts, fact);
 }
 
 static const char *
@@ -764,6 +866,8 @@ S_search_entry(struct site *s, const struct doc *d, json_t *entry)
 	json_decref(entry);
 }
 
+/* An entity's page. Its values are built in an arena of the page's, and
+ * borrow the model's strings and the body's HTML. */
 static void
 S_entity_page(struct site *s, struct md_parser *p, struct cmark_node *const *tree,
     const struct entity *e, struct mu_buf *b)
@@ -772,59 +876,73 @@ S_entity_page(struct site *s, struct md_parser *p, struct cmark_node *const *tre
 	const char *title = S_entity_title(s, e);
 	char *root = S_rootof(href), *body;
 	size_t blen;
-	json_t *ctx = S_ctx(s, href, title, "entity", e->id, e->kind->name);
-	json_t *facts = json_array(), *refs = json_array(), *x;
+	struct arena a;
+	struct mu_val ctx, facts, refs, ent;
 	const struct ynode *fm = e->fm;
+	json_t *x[3] = {NULL, NULL, NULL};
 
-	json_object_set_new(ctx, "entity", json_pack("{s:s, s:s, s:s, s:o, s:s, s:i}", "id", e->id,
-	    "kind", e->kind->name, "kind_title", e->kind->name, "title", S_jstr(title),
-	    "path", e->doc->path, "line", e->id_node != NULL ? e->id_node->line : 1));
+	arena_init(&a);
+	ctx = S_vctx(s, &a, href, title, "entity", e->id, e->kind->name);
+	ent = mu_map(&a);
+	mu_set(&a, ent, "id", mu_str(e->id));
+	mu_set(&a, ent, "kind", mu_str(e->kind->name));
+	mu_set(&a, ent, "kind_title", mu_str(e->kind->name));
+	mu_set(&a, ent, "title", S_vstr(title));
+	mu_set(&a, ent, "path", mu_str(e->doc->path));
+	mu_set(&a, ent, "line", mu_int(e->id_node != NULL ? e->id_node->line : 1));
+	mu_set(&a, ctx, "entity", ent);
 	/* facts: the schema's fields in its order, then the project's others */
+	facts = mu_list(&a);
 	for (size_t i = 0; i < e->kind->n; i++) {
 		const struct fielddef *f = e->kind->fields[i];
 		const struct ynode *v = entity_get(e, f->name);
 		if (v != NULL && !S_skip_fact(f->name))
-			S_fact(s, e, f->name, v, facts);
+			S_vfact(s, &a, e, f->name, v, facts);
 	}
 	for (size_t i = 0; fm != NULL && i + 1 < fm->n; i += 2) {
 		const char *k = fm->kids[i]->str;
 		if (kind_field(e->kind, k) == NULL && !S_skip_fact(k))
-			S_fact(s, e, k, fm->kids[i + 1], facts);
+			S_vfact(s, &a, e, k, fm->kids[i + 1], facts);
 	}
-	json_object_set_new(ctx, "facts", facts);
+	mu_set(&a, ctx, "facts", facts);
 	body = S_render_body(s, p, tree, e->doc, root, NULL, &blen);
-	json_object_set_new(ctx, "body", json_stringn_nocheck(body, blen));
+	mu_set(&a, ctx, "body", mu_strn(body, blen));
 	S_search_entry(s, e->doc, json_pack("{s:o, s:s, s:s, s:s, s:o}", "title", S_jstr(title),
 	    "kind", e->kind->name, "id", e->id, "href", href, "text", S_excerpt(body, blen)));
-	free(body);
 	/* referred to by: one line per referring entity and field */
+	refs = mu_list(&a);
 	for (size_t i = 0; i < e->in.n; i++) {
 		const struct ref *r = e->in.v[i];
 		const struct entity *from = r->from->entity;
+		struct mu_val o;
 		if (from == NULL)
 			continue;
-		/* built by hand, not with json_pack: a control has thousands */
-		json_t *o = json_object();
-		json_object_set_new_nocheck(o, "link", S_elink(s, from));
-		json_object_set_new_nocheck(o, "kind", json_string(from->kind->name));
-		json_object_set_new_nocheck(o, "field", json_string(r->field != NULL ?
-		    r->field->name : "text"));
-		json_array_append_new(refs, o);
+		o = mu_map(&a);
+		mu_set(&a, o, "link", S_velink(s, from));
+		mu_set(&a, o, "kind", mu_str(from->kind->name));
+		mu_set(&a, o, "field", mu_str(r->field != NULL ? r->field->name : "text"));
+		mu_add(&a, refs, o);
 	}
-	json_object_set_new(ctx, "referrers", refs);
+	mu_set(&a, ctx, "referrers", refs);
 	if (strcmp(e->kind->name, "policy") == 0 || strcmp(e->kind->name, "procedure") == 0)
-		json_object_set_new(ctx, "history", S_history(s, e));
-	if (strcmp(e->kind->name, "risk") == 0 && (x = S_risk(s, e)) != NULL)
-		json_object_set_new(ctx, "risk", x);
-	if (strcmp(e->kind->name, "objective") == 0 && (x = S_chart(e)) != NULL)
-		json_object_set_new(ctx, "chart", x);
+		mu_set(&a, ctx, "history", mu_json(x[0] = S_history(s, e)));
+	if (strcmp(e->kind->name, "risk") == 0 && (x[1] = S_risk(s, e)) != NULL)
+		mu_set(&a, ctx, "risk", mu_json(x[1]));
+	if (strcmp(e->kind->name, "objective") == 0 && (x[2] = S_chart(e)) != NULL)
+		mu_set(&a, ctx, "chart", mu_json(x[2]));
 	if (e->cat >= 0) {
 		const struct catalog_control *c = &s->sch->cat.v[e->cat];
-		json_object_set_new(ctx, "control", json_pack("{s:s, s:s, s:s}", "catalog_id", c->id,
-		    "catalog_title", c->title, "theme", c->theme));
+		struct mu_val ctl = mu_map(&a);
+		mu_set(&a, ctl, "catalog_id", mu_str(c->id));
+		mu_set(&a, ctl, "catalog_title", mu_str(c->title));
+		mu_set(&a, ctl, "theme", mu_str(c->theme));
+		mu_set(&a, ctx, "control", ctl);
 	}
-	S_page(s, T_ENTITY, ctx, href, b);
-	json_decref(ctx);
+	S_page_vals(s, T_ENTITY, ctx, href, b, &a);
+	for (int i = 0; i < 3; i++)
+		json_decref(x[i]);
+	arena_free(&a);
+	free(body);
 	free(root);
 }
 
@@ -836,17 +954,20 @@ S_plain_page(struct site *s, struct md_parser *p, struct cmark_node *const *tree
 	const char *title = d->title != NULL ? d->title : d->path;
 	char *root = S_rootof(href), *body;
 	size_t blen;
-	json_t *ctx = S_ctx(s, href, title, "page", NULL, NULL);
+	struct arena a;
+	struct mu_val ctx;
 
+	arena_init(&a);
+	ctx = S_vctx(s, &a, href, title, "page", NULL, NULL);
 	body = S_render_body(s, p, tree, d, root, NULL, &blen);
-	json_object_set_new(ctx, "title", S_jstr(title));
-	json_object_set_new(ctx, "path", json_string(d->path));
-	json_object_set_new(ctx, "body", json_stringn_nocheck(body, blen));
+	mu_set(&a, ctx, "title", S_vstr(title));
+	mu_set(&a, ctx, "path", mu_str(d->path));
+	mu_set(&a, ctx, "body", mu_strn(body, blen));
 	S_search_entry(s, d, json_pack("{s:o, s:s, s:s, s:s, s:o}", "title", S_jstr(title),
 	    "kind", "page", "id", "", "href", href, "text", S_excerpt(body, blen)));
+	S_page_vals(s, T_PAGE, ctx, s->file[S_docno(s, d)], b, &a);
+	arena_free(&a);
 	free(body);
-	S_page(s, T_PAGE, ctx, s->file[S_docno(s, d)], b);
-	json_decref(ctx);
 	free(root);
 }
 
@@ -2119,6 +2240,8 @@ S_free(struct site *s)
 	for (size_t i = 0; s->links != NULL && i < s->m->ndocs; i++)
 		json_decref(s->links[i]);
 	free(s->links);
+	free(s->vlinks);
+	arena_free(&s->varena);
 	free(s->href);
 	free(s->file);
 	free(s->search);
@@ -2127,6 +2250,7 @@ S_free(struct site *s)
 	for (size_t i = 0; s->navs != NULL && i <= s->nkinds; i++)
 		json_decref(s->navs[i]);
 	free(s->navs);
+	free(s->vnavs);
 	free(s->kinds);
 	for (size_t i = 0; i < s->ncopies; i++)
 		free(s->copies[i]);
@@ -2195,9 +2319,12 @@ site_build(struct run *r, const struct site_options *so)
 	}
 	mandatory_find(s.m, s.mand);
 	s.links = xcalloc(s.m->ndocs + 1, sizeof(*s.links));
+	s.vlinks = xcalloc(s.m->ndocs + 1, sizeof(*s.vlinks));
 	for (size_t i = 0; i < s.m->ndocs; i++)
-		if (s.m->docs[i].entity != NULL)
+		if (s.m->docs[i].entity != NULL) {
 			s.links[i] = S_elink_new(&s, s.m->docs[i].entity);
+			s.vlinks[i] = S_velink_new(&s, s.m->docs[i].entity);
+		}
 	if (S_templates(&s) != 0)
 		goto done;
 	date_format(r->as_of, asof);
@@ -2208,6 +2335,10 @@ site_build(struct run *r, const struct site_options *so)
 	for (size_t i = 0; i < s.nkinds; i++)
 		s.navs[i] = S_nav(&s, "pages/x.html", s.kinds[i].k->name);
 	s.navs[s.nkinds] = S_nav(&s, "pages/x.html", NULL);
+	s.vbase = mu_from_json(&s.varena, s.base);
+	s.vnavs = xcalloc(s.nkinds + 1, sizeof(*s.vnavs));
+	for (size_t i = 0; i <= s.nkinds; i++)
+		s.vnavs[i] = mu_from_json(&s.varena, s.navs[i]);
 	s.done = xcalloc(s.m->ndocs + 1, 1);
 	s.render = md_new();
 	/* the book on threads of its own, and with it the entity and plain

@@ -62,6 +62,26 @@ S_render(const char *text, json_t *data, json_t *partials, int *status, char *er
 	return out.s;
 }
 
+/* The same, with data turned into values (mu_from_json) first. */
+static char *
+S_render_vals(const char *text, json_t *data, json_t *partials, int *status)
+{
+	struct mu_template *t;
+	struct mu_buf out = {0};
+	struct arena a;
+	struct mu_val v;
+
+	t = mu_compile(text, strlen(text), S_load, partials, NULL, 0);
+	if (t == NULL)
+		return NULL;
+	arena_init(&a);
+	v = mu_from_json(&a, data);
+	*status = mu_render_vals(t, &v, 1, &out);
+	arena_free(&a);
+	mu_free(t);
+	return out.s;
+}
+
 /* Render and compare; data is JSON text. */
 static void
 S_expect(const char *text, const char *data, const char *partials, const char *expected)
@@ -169,6 +189,14 @@ S_spec(const char *module)
 		else
 			S_passed++;
 		failed += got == NULL || status != MU_OK || strcmp(got, want) != 0;
+		free(got);
+		/* and again with the data as values, as the site's pages have it */
+		got = S_render_vals(text, data, partials, &status);
+		if (got == NULL || status != MU_OK || strcmp(got, want) != 0) {
+			print_error("%s: %s (values):\n  expected \"%s\"\n  got      \"%s\"\n",
+			    module, name, want, got != NULL ? got : "(null)");
+			failed++;
+		}
 		free(got);
 	}
 	json_decref(root);
@@ -447,6 +475,74 @@ S_worker(void *arg)
 	return NULL;
 }
 
+/* Values built by hand: setting a key again replaces it in place, lists
+ * keep their order, truth as for JSON, JSON values inside values, dotted
+ * names through both, borrowed strings, and the step budget counted over
+ * values too. */
+static void
+test_native(void **state)
+{
+	static const char text[] = "{{#page}}{{title}}|{{n}}|{{#empty}}E{{/empty}}{{^empty}}e{{/empty}}"
+	    "|{{#map}}M{{/map}}|{{#zero}}Z{{/zero}}{{^blank}}b{{/blank}}|"
+	    "{{#items}}[{{.}}]{{/items}}|{{json.x.y}}|{{j}}|{{{raw}}}{{/page}}|{{site}}";
+	struct mu_template *t = mu_compile(text, sizeof(text) - 1, NULL, NULL, NULL, 0);
+	json_t *j = json_pack("{s:{s:s}}", "x", "y", "deep"), *r = json_real(1.25);
+	struct mu_val page, items, stack[2];
+	struct mu_buf out = {0};
+	struct arena a;
+	char title[] = "A & B";
+
+	(void)state;
+	assert_non_null(t);
+	arena_init(&a);
+	page = mu_map(&a);
+	items = mu_list(&a);
+	mu_set(&a, page, "title", mu_str("first"));
+	mu_set(&a, page, "n", mu_int(-42));
+	mu_set(&a, page, "empty", mu_list(&a));
+	mu_set(&a, page, "map", mu_map(&a));
+	mu_set(&a, page, "zero", mu_int(0));
+	mu_set(&a, page, "blank", mu_strn("", 0));
+	mu_add(&a, items, mu_str("one"));
+	mu_add(&a, items, mu_int(2));
+	mu_add(&a, items, mu_bool(1));
+	mu_add(&a, items, mu_null());
+	mu_set(&a, page, "items", items);
+	mu_set(&a, page, "json", mu_json(j));
+	mu_set(&a, page, "j", mu_json(r));
+	mu_set(&a, page, "raw", mu_str("<b>"));
+	mu_set(&a, page, "title", mu_str(title)); /* replaced, not added */
+	assert_int_equal(mu_size(page), 10);
+	assert_int_equal(mu_size(items), 4);
+	stack[0] = mu_map(&a);
+	mu_set(&a, stack[0], "site", mu_strdup(&a, "S"));
+	stack[1] = mu_map(&a);
+	mu_set(&a, stack[1], "page", page);
+	assert_int_equal(mu_render_vals(t, stack, 2, &out), MU_OK);
+	assert_string_equal(out.s, "A &amp; B|-42|e|M|b|[one][2][true][]|deep|1.25|<b>|S");
+	title[0] = 'Z'; /* borrowed, not copied */
+	out.len = 0;
+	assert_int_equal(mu_render_vals(t, stack, 2, &out), MU_OK);
+	assert_string_equal(out.s, "Z &amp; B|-42|e|M|b|[one][2][true][]|deep|1.25|<b>|S");
+	mu_free(t);
+
+	/* a loop over many values earns the steps they count */
+	t = mu_compile("{{#l}}{{#l}}.{{/l}}{{/l}}", 25, NULL, NULL, NULL, 0);
+	assert_non_null(t);
+	items = mu_list(&a);
+	for (int i = 0; i < 6000; i++)
+		mu_add(&a, items, mu_int(i));
+	page = mu_map(&a);
+	mu_set(&a, page, "l", items);
+	out.len = 0;
+	assert_int_equal(mu_render_vals(t, &page, 1, &out), MU_ESTEPS);
+	mu_free(t);
+	mu_buf_free(&out);
+	arena_free(&a);
+	json_decref(j);
+	json_decref(r);
+}
+
 static void
 test_threads(void **state)
 {
@@ -595,6 +691,7 @@ main(void)
 		cmocka_unit_test(test_stack),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_indent),
+		cmocka_unit_test(test_native),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_large_data),
