@@ -25,18 +25,12 @@ _Static_assert(MU_MAX_OUTPUT == (size_t)256 << 20, "mu_strerror: output");
 /* ---- output buffer ------------------------------------------------------ */
 
 void
-mu_buf_put(struct mu_buf *b, const char *s, size_t n)
+mu_buf_reserve(struct mu_buf *b, size_t n)
 {
-	size_t need;
+	size_t need = n > SIZE_MAX - b->len - 1 ? SIZE_MAX : b->len + n + 1;
 
-	if (b->cap - b->len <= n) {
-		need = n > SIZE_MAX - b->len - 1 ? SIZE_MAX : b->len + n + 1;
+	if (b->cap < need)
 		xgrow(&b->s, &b->cap, need < 256 ? 256 : need, 1);
-	}
-	if (n > 0)
-		memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
 }
 
 /* What each byte becomes in HTML: an index in S_entity, 0 for itself. */

@@ -15,6 +15,7 @@
 #define ISMSC_MUSTACHE_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -46,8 +47,20 @@ struct mu_buf {
 	size_t len, cap;
 };
 
-/* Append s[0..n). */
-void mu_buf_put(struct mu_buf *b, const char *s, size_t n);
+/* Room for n more bytes (and the NUL) without growing again. */
+void mu_buf_reserve(struct mu_buf *b, size_t n);
+
+/* Append s[0..n). Inline: pages are written a few bytes at a time. */
+static inline void
+mu_buf_put(struct mu_buf *b, const char *s, size_t n)
+{
+	if (b->cap - b->len <= n)
+		mu_buf_reserve(b, n);
+	if (n > 0)
+		memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
 /* Append s[0..n) escaped for HTML text and attribute values: & < > " '
  * become &amp; &lt; &gt; &quot; &#39;. */
 void mu_buf_put_html(struct mu_buf *b, const char *s, size_t n);

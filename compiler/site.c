@@ -339,9 +339,11 @@ S_page_vals(struct site *s, enum tpl t, struct mu_val ctx, const char *href, str
 	if (a == NULL)
 		arena_init(a = &own);
 	b->len = 0;
+	mu_buf_reserve(&content, 32768); /* most pages fit: no growing on the way */
 	if ((rc = mu_render_vals(s->t[t], stack, 2, &content)) == MU_OK) {
 		stack[2] = mu_map(a);
 		mu_set(a, stack[2], "content", mu_strn(content.s, content.len));
+		mu_buf_reserve(b, content.len + 16384);
 		rc = mu_render_vals(s->t[T_LAYOUT], stack, 3, b);
 	}
 	mu_buf_free(&content);
