@@ -668,20 +668,12 @@ mu_list(struct arena *a)
 	return (struct mu_val){MU_LIST, 0, {.list = arena_alloc(a, sizeof(struct mu_list))}};
 }
 
-void
-mu_set(struct arena *a, struct mu_val m, const char *key, struct mu_val v)
+/* Add key to map, which does not have it. */
+static void
+S_append(struct arena *a, struct mu_map *map, const char *key, struct mu_val v)
 {
-	struct mu_map *map = m.u.map;
-	struct mu_pair *p;
+	struct mu_pair *p = arena_alloc(a, sizeof(*p));
 
-	if (m.kind != MU_MAP)
-		return;
-	for (p = map->first; p != NULL; p = p->next)
-		if (strcmp(p->key, key) == 0) {
-			p->v = v;
-			return;
-		}
-	p = arena_alloc(a, sizeof(*p));
 	p->key = key;
 	p->v = v;
 	if (map->last != NULL)
@@ -690,6 +682,21 @@ mu_set(struct arena *a, struct mu_val m, const char *key, struct mu_val v)
 		map->first = p;
 	map->last = p;
 	map->n++;
+}
+
+void
+mu_set(struct arena *a, struct mu_val m, const char *key, struct mu_val v)
+{
+	struct mu_pair *p;
+
+	if (m.kind != MU_MAP)
+		return;
+	for (p = m.u.map->first; p != NULL; p = p->next)
+		if (strcmp(p->key, key) == 0) {
+			p->v = v;
+			return;
+		}
+	S_append(a, m.u.map, key, v);
 }
 
 void
@@ -723,7 +730,9 @@ S_from_json(struct arena *a, const json_t *v, int depth)
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
 		out = mu_map(a);
-		json_object_foreach((json_t *)v, k, x) mu_set(a, out, k, S_from_json(a, x, depth + 1));
+		/* keys of an object are unique: appended, not searched */
+		json_object_foreach((json_t *)v, k, x)
+			S_append(a, out.u.map, k, S_from_json(a, x, depth + 1));
 		return out;
 	case JSON_ARRAY:
 		out = mu_list(a);

@@ -118,7 +118,10 @@ struct mu_val {
 };
 
 static inline struct mu_val mu_null(void) { return (struct mu_val){MU_NULL, 0, {0}}; }
-static inline struct mu_val mu_bool(int b) { return (struct mu_val){b ? MU_TRUE : MU_FALSE, 0, {0}}; }
+static inline struct mu_val mu_bool(int b)
+{
+	return (struct mu_val){b ? MU_TRUE : MU_FALSE, 0, {0}};
+}
 static inline struct mu_val mu_int(long long i) { return (struct mu_val){MU_INT, 0, {.i = i}}; }
 /* s[0..n), or NULL for null */
 static inline struct mu_val mu_strn(const char *s, size_t n)

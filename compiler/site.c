@@ -2319,7 +2319,6 @@ site_build(struct run *r, const struct site_options *so)
 		S_docbook(&s, 0);
 		goto commit;
 	}
-	mandatory_find(s.m, s.mand);
 	s.links = xcalloc(s.m->ndocs + 1, sizeof(*s.links));
 	s.vlinks = xcalloc(s.m->ndocs + 1, sizeof(*s.vlinks));
 	for (size_t i = 0; i < s.m->ndocs; i++)
@@ -2351,6 +2350,7 @@ site_build(struct run *r, const struct site_options *so)
 	{
 		struct md_parser *p = md_new();
 		struct mu_buf b = {NULL, 0, 0};
+		mandatory_find(s.m, s.mand); /* for the home page and the documented information */
 		S_index(&s, p, &b);
 		S_lists(&s, &b);
 		S_soa(&s, &b);
