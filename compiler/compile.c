@@ -263,9 +263,11 @@ run_check(struct run *r, const struct options *opt)
 	in.config = &r->cfg;
 	in.source = &r->src;
 	in.as_of = r->as_of;
+	S_history(r);
+	if (opt->on_model != NULL)
+		opt->on_model(r, opt->on_model_ctx);
 	check_model(&in, &r->diags);
 	plugins_run(r->plugins, &r->rules, &r->diags);
-	S_history(r);
 	return 0;
 }
 

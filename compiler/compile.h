@@ -16,6 +16,8 @@
 
 enum diag_format { DIAG_TEXT, DIAG_JSON, DIAG_SARIF, DIAG_GITHUB };
 
+struct run;
+
 struct options {
 	const char *src;           /* the source root; "." by default */
 	const char *as_of;         /* --as-of, or NULL */
@@ -28,6 +30,11 @@ struct options {
 	int hash_bodies;           /* fingerprint bodies (diff) */
 	int keep_bodies;           /* keep bodies' text (build) */
 	const char *skip;          /* a folder of SRC not to read (build's OUT), else _site */
+	/* Called once the model is read (and its history, and which rules are
+	 * on), before the checks and the plugins run: build starts writing
+	 * then. NULL for none. */
+	void (*on_model)(struct run *r, void *ctx);
+	void *on_model_ctx;
 };
 
 struct run {

@@ -1943,7 +1943,8 @@ S_job_run(struct book *B, struct job *j)
 
 	if (*slot == NULL)
 		*slot = xmlBufferCreate();
-	j->fn(B, h, j);
+	if (B->in->stop == NULL || !__atomic_load_n(B->in->stop, __ATOMIC_RELAXED))
+		j->fn(B, h, j);
 	S_serialise(B, h, j->level, *slot);
 }
 

@@ -25,6 +25,9 @@ struct docbook_input {
 	 * body, and a doc may come more than once (the scope's preface). */
 	void (*page)(void *ctx, const struct doc *d, struct cmark_node *root);
 	void *page_ctx;
+	/* If set, once *stop is non-zero, pieces are no longer built: the
+	 * file is left incomplete, for a caller that throws it away. */
+	const int *stop;
 };
 
 /* Write the book to path. Entities that publish: leaves out get no section

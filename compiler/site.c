@@ -64,7 +64,11 @@ struct site {
 	struct md_parser *render;     /* lends its extensions to md_html_tree; never parses */
 	char dberr[256];              /* why isms.xml could not be written */
 	struct mandatory_item mand[MANDATORY_N]; /* documented information, found once */
-	int failed;
+	const struct site_options *so;
+	char *tdir;                   /* the compiler's templates */
+	pthread_t book;               /* the book's thread, when booked */
+	int booked;
+	int failed;                   /* also tells the book to stop */
 };
 
 #define DOCUMENTED_HTML "documented-information.html"
@@ -304,20 +308,22 @@ S_loader(void *ctx, const char *name, size_t *len)
 }
 
 static int
-S_templates(struct site *s)
+S_templates(struct site *s, int loud)
 {
 	for (int i = 0; i < T__N; i++) {
 		char err[256];
 		size_t len;
 		char *text = S_loader(s, S_tplname[i], &len);
 		if (text == NULL) {
-			fprintf(stderr, "ismsc: template %s.mustache not found\n", S_tplname[i]);
+			if (loud)
+				fprintf(stderr, "ismsc: template %s.mustache not found\n", S_tplname[i]);
 			return -1;
 		}
 		s->t[i] = mu_compile(text, len, S_loader, s, err, sizeof(err));
 		free(text);
 		if (s->t[i] == NULL) {
-			fprintf(stderr, "ismsc: template %s.mustache:%s\n", S_tplname[i], err);
+			if (loud)
+				fprintf(stderr, "ismsc: template %s.mustache:%s\n", S_tplname[i], err);
 			return -1;
 		}
 	}
@@ -1007,7 +1013,8 @@ S_book_page(void *ctx, const struct doc *d, struct cmark_node *root)
 	size_t i = S_docno(s, d);
 	struct mu_buf b = {NULL, 0, 0};
 
-	if (s->href[i] == NULL || __atomic_exchange_n(&s->done[i], 1, __ATOMIC_RELAXED))
+	if (s->href[i] == NULL || __atomic_load_n(&s->failed, __ATOMIC_RELAXED) ||
+	    __atomic_exchange_n(&s->done[i], 1, __ATOMIC_RELAXED))
 		return;
 	if (d->entity != NULL)
 		S_entity_page(s, NULL, &root, d->entity, &b);
@@ -2262,6 +2269,7 @@ S_free(struct site *s)
 	json_decref(s->base);
 	output_free(&s->out);
 	pthread_mutex_destroy(&s->lock);
+	free(s->tdir);
 }
 
 /* isms.xml; with pages set, the pages of the bodies it parses too. */
@@ -2271,7 +2279,7 @@ S_docbook(struct site *s, int pages)
 	char *path = xasprintf("%s/isms.xml", s->out.tmp);
 	struct docbook_input in = {s->m, s->sch, s->cfg, s->r->as_of,
 	    s->r->hist.checked ? s->r->hist.head : NULL, run_threads(s->r->opt), &s->r->hist,
-	    pages ? S_book_page : NULL, s};
+	    pages ? S_book_page : NULL, s, &s->failed};
 
 	if (docbook_write(&in, path) != 0) {
 		snprintf(s->dberr, sizeof(s->dberr), "cannot write isms.xml: %s", strerror(errno));
@@ -2287,113 +2295,179 @@ S_docbook_thread(void *arg)
 	return NULL;
 }
 
+/* The folder and the links of every page: 0, or 2 (said when loud). */
+static int
+S_prepare(struct site *s, struct run *r, const struct site_options *so, int loud)
+{
+	s->r = r;
+	s->m = &r->model;
+	s->cfg = &r->cfg;
+	s->sch = &r->sch;
+	s->so = so;
+	pthread_mutex_init(&s->lock, NULL);
+	if (output_check(&s->out, so->out, r->opt->src) != 0) {
+		if (loud)
+			fprintf(stderr, "ismsc: %s\n", s->out.err);
+		return 2;
+	}
+	s->tdir = xasprintf("%s/templates", r->datadir);
+	s->tdirs[0] = so->templates;
+	s->tdirs[1] = s->tdir;
+	json_object_seed(1);
+	S_hrefs(s);
+	if (output_open(&s->out) != 0) {
+		if (loud)
+			fprintf(stderr, "ismsc: %s\n", s->out.err);
+		return 2;
+	}
+	return 0;
+}
+
+/* What every page shares, then the book on a thread of its own, and with
+ * it the pages of entities and plain pages, each body parsed once for
+ * both. 0, or 2 (said when loud). */
+static int
+S_begin(struct site *s, int loud)
+{
+	char asof[11];
+
+	s->links = xcalloc(s->m->ndocs + 1, sizeof(*s->links));
+	s->vlinks = xcalloc(s->m->ndocs + 1, sizeof(*s->vlinks));
+	for (size_t i = 0; i < s->m->ndocs; i++)
+		if (s->m->docs[i].entity != NULL) {
+			s->links[i] = S_elink_new(s, s->m->docs[i].entity);
+			s->vlinks[i] = S_velink_new(s, s->m->docs[i].entity);
+		}
+	if (S_templates(s, loud) != 0)
+		return 2;
+	date_format(s->r->as_of, asof);
+	s->base = json_pack("{s:{s:o, s:o, s:s, s:s, s:o, s:s}}", "site", "name",
+	    S_jstr(s->cfg->name), "organization", S_jstr(s->cfg->organization), "as_of", asof,
+	    "catalog", s->sch->cat.name, "catalog_title", S_jstr(s->sch->cat.title), "generator",
+	    "ismsc " ISMSC_VERSION);
+	s->navs = xcalloc(s->nkinds + 1, sizeof(*s->navs));
+	for (size_t i = 0; i < s->nkinds; i++)
+		s->navs[i] = S_nav(s, "pages/x.html", s->kinds[i].k->name);
+	s->navs[s->nkinds] = S_nav(s, "pages/x.html", NULL);
+	s->vbase = mu_from_json(&s->varena, s->base);
+	s->vnavs = xcalloc(s->nkinds + 1, sizeof(*s->vnavs));
+	for (size_t i = 0; i <= s->nkinds; i++)
+		s->vnavs[i] = mu_from_json(&s->varena, s->navs[i]);
+	s->done = xcalloc(s->m->ndocs + 1, 1);
+	s->render = md_new();
+	s->booked = pthread_create(&s->book, NULL, S_docbook_thread, s) == 0;
+	return 0;
+}
+
+/* Put the site in place, unless something failed: 0, or 2 after saying
+ * why (OUT is then left as it was). */
+static int
+S_commit(struct site *s)
+{
+	const struct site_options *so = s->so;
+
+	if (s->dberr[0] != '\0' && s->out.err[0] == '\0')
+		snprintf(s->out.err, sizeof(s->out.err), "%s", s->dberr);
+	if (so->pack && !s->failed && !s->out.failed)
+		pack_write(&s->out, s->r);
+	if (s->failed || s->out.failed) {
+		fprintf(stderr, "ismsc: %s; %s left as it was\n",
+		    s->out.err[0] ? s->out.err : "cannot write the site", so->out);
+		return 2;
+	}
+	if (output_commit(&s->out) != 0) {
+		fprintf(stderr, "ismsc: %s; %s left as it was\n", s->out.err, so->out);
+		return 2;
+	}
+	return 0;
+}
+
+/* The pages of the whole model, here while the book runs (they read what
+ * it reads and write other files); then the pages the book did not
+ * parse, the search index and the assets; then commit. */
+static int
+S_end(struct site *s)
+{
+	pthread_t th[4];
+	int nth;
+
+	{
+		struct md_parser *p = md_new();
+		struct mu_buf b = {NULL, 0, 0};
+		mandatory_find(s->m, s->mand); /* for the home page and the documented information */
+		S_index(s, p, &b);
+		S_lists(s, &b);
+		S_soa(s, &b);
+		S_matrix(s, &b);
+		S_risks(s, &b);
+		S_documented(s, &b);
+		mu_buf_free(&b);
+		md_free(p);
+	}
+	S_model_json(s);
+	if (s->booked)
+		pthread_join(s->book, NULL);
+	else
+		S_docbook(s, 1);
+	s->booked = 0;
+	/* pages whose body the book did not parse, if any, on workers */
+	nth = run_threads(s->r->opt);
+	for (int i = 0; i < nth; i++)
+		if (pthread_create(&th[i], NULL, S_worker, s) != 0)
+			nth = i;
+	if (nth == 0)
+		S_worker(s);
+	for (int i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	S_search_index(s);
+	S_assets(s);
+	S_copies(s);
+	return S_commit(s);
+}
+
 int
 site_build(struct run *r, const struct site_options *so)
 {
 	struct site s;
-	char asof[11], *tdir;
-	pthread_t th[4], book;
-	int nth, booked, rc = 2;
+	int rc;
 
 	memset(&s, 0, sizeof(s));
-	s.r = r;
-	s.m = &r->model;
-	s.cfg = &r->cfg;
-	s.sch = &r->sch;
-	pthread_mutex_init(&s.lock, NULL);
-	if (output_check(&s.out, so->out, r->opt->src) != 0) {
-		fprintf(stderr, "ismsc: %s\n", s.out.err);
-		S_free(&s);
-		return 2;
-	}
-	tdir = xasprintf("%s/templates", r->datadir);
-	s.tdirs[0] = so->templates;
-	s.tdirs[1] = tdir;
-	json_object_seed(1);
-	S_hrefs(&s);
-	if (output_open(&s.out) != 0) {
-		fprintf(stderr, "ismsc: %s\n", s.out.err);
-		goto done;
-	}
-	if (so->format == SITE_DOCBOOK) {
-		S_docbook(&s, 0);
-		goto commit;
-	}
-	s.links = xcalloc(s.m->ndocs + 1, sizeof(*s.links));
-	s.vlinks = xcalloc(s.m->ndocs + 1, sizeof(*s.vlinks));
-	for (size_t i = 0; i < s.m->ndocs; i++)
-		if (s.m->docs[i].entity != NULL) {
-			s.links[i] = S_elink_new(&s, s.m->docs[i].entity);
-			s.vlinks[i] = S_velink_new(&s, s.m->docs[i].entity);
+	if ((rc = S_prepare(&s, r, so, 1)) == 0) {
+		if (so->format == SITE_DOCBOOK) {
+			S_docbook(&s, 0);
+			rc = S_commit(&s);
+		} else if ((rc = S_begin(&s, 1)) == 0) {
+			rc = S_end(&s);
 		}
-	if (S_templates(&s) != 0)
-		goto done;
-	date_format(r->as_of, asof);
-	s.base = json_pack("{s:{s:o, s:o, s:s, s:s, s:o, s:s}}", "site", "name", S_jstr(r->cfg.name),
-	    "organization", S_jstr(r->cfg.organization), "as_of", asof, "catalog", s.sch->cat.name,
-	    "catalog_title", S_jstr(s.sch->cat.title), "generator", "ismsc " ISMSC_VERSION);
-	s.navs = xcalloc(s.nkinds + 1, sizeof(*s.navs));
-	for (size_t i = 0; i < s.nkinds; i++)
-		s.navs[i] = S_nav(&s, "pages/x.html", s.kinds[i].k->name);
-	s.navs[s.nkinds] = S_nav(&s, "pages/x.html", NULL);
-	s.vbase = mu_from_json(&s.varena, s.base);
-	s.vnavs = xcalloc(s.nkinds + 1, sizeof(*s.vnavs));
-	for (size_t i = 0; i <= s.nkinds; i++)
-		s.vnavs[i] = mu_from_json(&s.varena, s.navs[i]);
-	s.done = xcalloc(s.m->ndocs + 1, 1);
-	s.render = md_new();
-	/* the book on threads of its own, and with it the entity and plain
-	 * pages, each body parsed once for both; meanwhile the pages of the
-	 * whole model here, which read what the book reads and write other
-	 * files */
-	booked = pthread_create(&book, NULL, S_docbook_thread, &s) == 0;
-	{
-		struct md_parser *p = md_new();
-		struct mu_buf b = {NULL, 0, 0};
-		mandatory_find(s.m, s.mand); /* for the home page and the documented information */
-		S_index(&s, p, &b);
-		S_lists(&s, &b);
-		S_soa(&s, &b);
-		S_matrix(&s, &b);
-		S_risks(&s, &b);
-		S_documented(&s, &b);
-		mu_buf_free(&b);
-		md_free(p);
 	}
-	S_model_json(&s);
-	if (booked)
-		pthread_join(book, NULL);
-	else
-		S_docbook(&s, 1);
-	/* pages whose body the book did not parse, if any, on workers */
-	nth = run_threads(r->opt);
-	for (int i = 0; i < nth; i++)
-		if (pthread_create(&th[i], NULL, S_worker, &s) != 0)
-			nth = i;
-	if (nth == 0)
-		S_worker(&s);
-	for (int i = 0; i < nth; i++)
-		pthread_join(th[i], NULL);
-	S_search_index(&s);
-	S_assets(&s);
-	S_copies(&s);
-commit:
-	if (s.dberr[0] != '\0' && s.out.err[0] == '\0')
-		snprintf(s.out.err, sizeof(s.out.err), "%s", s.dberr);
-	if (so->pack && !s.failed && !s.out.failed)
-		pack_write(&s.out, r);
-	if (s.failed || s.out.failed) {
-		fprintf(stderr, "ismsc: %s; %s left as it was\n",
-		    s.out.err[0] ? s.out.err : "cannot write the site", so->out);
-		goto done;
-	}
-	if (output_commit(&s.out) != 0) {
-		fprintf(stderr, "ismsc: %s; %s left as it was\n", s.out.err, so->out);
-		goto done;
-	}
-	rc = 0;
-done:
 	S_free(&s);
-	free(tdir);
 	return rc;
+}
+
+struct site *
+site_start(struct run *r, const struct site_options *so)
+{
+	struct site *s = xcalloc(1, sizeof(*s));
+
+	if (so->format != SITE_ALL || S_prepare(s, r, so, 0) != 0 || S_begin(s, 0) != 0) {
+		S_free(s);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+int
+site_finish(struct site *s, int status)
+{
+	if (status == 0) {
+		status = S_end(s);
+	} else {
+		__atomic_store_n(&s->failed, 1, __ATOMIC_RELAXED);
+		if (s->booked)
+			pthread_join(s->book, NULL);
+	}
+	S_free(s);
+	free(s);
+	return status;
 }

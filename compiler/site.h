@@ -24,4 +24,18 @@ int site_precheck(const struct site_options *so, const char *src);
  * printing why it could not (OUT is then left as it was). */
 int site_build(struct run *r, const struct site_options *so);
 
+struct site;
+
+/* Start the site of a run whose model is read but whose rules have not run:
+ * the book, and with it the pages of entities, on threads of their own,
+ * into the temporary folder beside OUT, while the caller runs the rules.
+ * NULL when it cannot start so (nothing said: site_build says it later). */
+struct site *site_start(struct run *r, const struct site_options *so);
+
+/* Finish a started site. With status 0 (the rules found no errors), write
+ * the rest and put it in place, and return as site_build does; with
+ * another status, stop the book, remove what was written and return
+ * status. Frees s. */
+int site_finish(struct site *s, int status);
+
 #endif

@@ -85,6 +85,26 @@ printf -- '---\nid: R-9\nkind: risk\ntitle: T\nowner: O\nlikelihood: 1\nimpact: 
 build "$work/broken" -o "$out"; rc=$?
 if [ $rc = 1 ] && [ "$before" = "$(listing "$out")" ]; then ok; else no "a failing build (status $rc) touched OUT"; fi
 if ls -a "$work" | grep -q 'ismsc-tmp\|ismsc-old'; then no "a temporary folder was left beside OUT"; else ok; fi
+# The same when the errors come from the rules, which run while the build
+# has started writing (the model is clean): a check in C, a rule in Lua,
+# a project's plugin that fails, and warnings under --werror.
+for late in check lua plugin werror; do
+	rm -rf "$work/late"
+	cp -r "$here/build/kinds/src" "$work/late"
+	extra=
+	case $late in
+	check) printf -- '---\nid: R-9\nkind: risk\ntitle: T\nowner: O\nlikelihood: 1\nimpact: 1\ntreatment: mitigate\n---\n' > "$work/late/r9.md" ;;
+	lua) printf -- '---\nid: POL-9\nkind: policy\ntitle: T\nowner: O\nstatus: approved\n---\n' > "$work/late/p9.md" ;;
+	plugin) mkdir -p "$work/late/rules"
+		printf 'return { id = "boom", check = function() error("boom") end }\n' > "$work/late/rules/boom.lua"
+		printf 'plugins: [rules/boom.lua]\n' >> "$work/late/isms.yaml" ;;
+	werror) extra=--werror ;;
+	esac
+	build "$work/late" -o "$out" $extra; rc=$?
+	if [ $rc = 1 ] && [ "$before" = "$(listing "$out")" ]; then
+		ok; else no "errors from the rules ($late): status $rc, or OUT touched"; fi
+done
+if ls -a "$work" | grep -q 'ismsc-tmp\|ismsc-old'; then no "a temporary folder was left beside OUT"; else ok; fi
 
 # 5. Refusal, status 2, nothing touched: a foreign folder, the source, a folder holding it, a file.
 mkdir -p "$work/foreign" && echo mine > "$work/foreign/notes.txt"

@@ -90,7 +90,7 @@ S_book(const char *revision)
 	assert_int_equal(run_check(&r, &opt), 0);
 	/* the threads as a build takes them: ISMSC_THREADS, else the cores */
 	rc = docbook_write(&(struct docbook_input){&r.model, &r.sch, &r.cfg, r.as_of, revision,
-	    run_threads(&(struct options){0}), &r.hist, NULL, NULL}, out);
+	    run_threads(&(struct options){0}), &r.hist, NULL, NULL, NULL}, out);
 	run_free(&r);
 	return rc;
 }
@@ -477,7 +477,7 @@ test_page_hook(void **state)
 	S.html = calloc(r.model.ndocs, sizeof(*S.html));
 	snprintf(out, sizeof(out), "%s/out.xml", S_dir);
 	assert_int_equal(docbook_write(&(struct docbook_input){&r.model, &r.sch, &r.cfg, r.as_of,
-	    NULL, 4, NULL, S_seen, &S}, out), 0);
+	    NULL, 4, NULL, S_seen, &S, NULL}, out), 0);
 	assert_int_equal(r.model.ndocs, 121);
 	for (size_t i = 0; i < r.model.ndocs; i++) {
 		const struct doc *d = &r.model.docs[i];
@@ -495,6 +495,16 @@ test_page_hook(void **state)
 			cmark_node_free(own);
 		}
 		free(S.html[i]);
+	}
+	/* told to stop (the site's rules found errors): no more pieces,
+	 * so no more trees for the pages, and the book still returns */
+	{
+		int stop = 1;
+		memset(S.calls, 0, r.model.ndocs * sizeof(*S.calls));
+		assert_int_equal(docbook_write(&(struct docbook_input){&r.model, &r.sch, &r.cfg,
+		    r.as_of, NULL, 4, NULL, S_seen, &S, &stop}, out), 0);
+		for (size_t i = 0; i < r.model.ndocs; i++)
+			assert_int_equal(S.calls[i], 0);
 	}
 	free(S.calls);
 	free(S.html);
@@ -515,7 +525,7 @@ test_write_fails(void **state)
 	snprintf(out, sizeof(out), "%s/no/such/folder/out.xml", S_dir);
 	errno = 0;
 	assert_int_equal(docbook_write(&(struct docbook_input){&r.model, &r.sch, &r.cfg, r.as_of, NULL, 1, NULL,
-	    NULL, NULL}, out), -1);
+	    NULL, NULL, NULL}, out), -1);
 	assert_int_equal(errno, ENOENT);
 	run_free(&r);
 }
