@@ -31,6 +31,17 @@ if [ $rc != 0 ] || grep -q '==[0-9]*==' /tmp/ismsc-valgrind.$$; then
 else
 	pass=$((pass + 1))
 fi
+# and a build the rules fail after it has started writing (--werror: the
+# kinds case has warnings from the rules only): stopped, removed, no leak
+valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible \
+  --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
+  "$bin" build "$here/build/kinds/src" -o "$out/late" --werror --quiet > /dev/null 2> /tmp/ismsc-valgrind.$$
+rc=$?
+if [ $rc != 1 ] || [ -e "$out/late" ] || grep -q '==[0-9]*==' /tmp/ismsc-valgrind.$$; then
+	echo "FAIL valgrind on a build that fails late (status $rc)"; head -40 /tmp/ismsc-valgrind.$$; fail=$((fail + 1))
+else
+	pass=$((pass + 1))
+fi
 rm -rf "$out"
 rm -f /tmp/ismsc-valgrind.$$
 echo "valgrind: $pass passed, $fail failed"
