@@ -1244,10 +1244,50 @@ S_soa(struct site *s, struct mu_buf *b)
 
 /* What the matrix shows of one control: the policies and objectives that
  * refer to it, worked out once however many risks name it. */
+/* The entities of kind k1 or k2 referring to x (a control entity, or
+ * catalogue control cat), each once, in order: a vector from malloc. */
+struct evec {
+	const struct entity **v;
+	size_t n, cap;
+};
+
+static void
+S_referring_into(const struct refvec *in, const char *k1, const char *k2, struct evec *out,
+    struct hash *seen)
+{
+	for (size_t i = 0; in != NULL && i < in->n; i++) {
+		const struct entity *from = in->v[i]->from->entity;
+		if (from == NULL || from->kind == NULL)
+			continue;
+		if (strcmp(from->kind->name, k1) != 0 && (k2 == NULL || strcmp(from->kind->name, k2) != 0))
+			continue;
+		if (hash_get(seen, from->id) != NULL)
+			continue;
+		hash_put(seen, from->id, (void *)from);
+		xgrow(&out->v, &out->cap, out->n + 1, sizeof(*out->v));
+		out->v[out->n++] = from;
+	}
+}
+
+/* The ids of v[0..n) joined with "; ", for a CSV cell (to free). */
+static char *
+S_eids(const struct entity *const *v, size_t n)
+{
+	struct mu_buf b = {NULL, 0, 0};
+
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			mu_buf_put(&b, "; ", 2);
+		mu_buf_put(&b, v[i]->id, strlen(v[i]->id));
+	}
+	return b.s != NULL ? b.s : xstrdup("");
+}
+
+/* What the rows of one control share: its policies and objectives. */
 struct ctlinfo {
-	json_t *pol, *obj;            /* links */
+	struct evec pol, obj;
 	char *pol_ids, *obj_ids;      /* for the CSV */
-	struct hash objs;             /* the ids in obj */
+	struct hash objs;             /* the ids in obj (hash of seen ids) */
 	struct ctlinfo *next;         /* all of them, to free */
 };
 
@@ -1263,18 +1303,23 @@ S_ctlinfo(struct site *s, struct memo *memo, const struct entity *ce, int cat)
 {
 	const char *key = ce != NULL ? ce->id : s->sch->cat.v[cat].id;
 	struct ctlinfo *ci = hash_get(&memo->by_id, key);
+	struct hash seen;
 
 	if (ci == NULL) {
 		ci = xcalloc(1, sizeof(*ci));
-		ci->pol = S_referrers(s, ce, cat, "policy", "procedure");
-		ci->obj = S_referrers(s, ce, cat, "objective", NULL);
-		ci->pol_ids = S_ids(ci->pol);
-		ci->obj_ids = S_ids(ci->obj);
+		hash_init(&seen, 0);
+		if (ce != NULL)
+			S_referring_into(&ce->in, "policy", "procedure", &ci->pol, &seen);
+		if (cat >= 0)
+			S_referring_into(&s->m->cat_in[cat], "policy", "procedure", &ci->pol, &seen);
+		hash_free(&seen);
 		hash_init(&ci->objs, 0);
-		for (size_t i = 0; i < json_array_size(ci->obj); i++) {
-			json_t *x = json_array_get(ci->obj, i);
-			hash_put(&ci->objs, json_string_value(json_object_get(x, "id")), x);
-		}
+		if (ce != NULL)
+			S_referring_into(&ce->in, "objective", NULL, &ci->obj, &ci->objs);
+		if (cat >= 0)
+			S_referring_into(&s->m->cat_in[cat], "objective", NULL, &ci->obj, &ci->objs);
+		ci->pol_ids = S_eids(ci->pol.v, ci->pol.n);
+		ci->obj_ids = S_eids(ci->obj.v, ci->obj.n);
 		hash_put(&memo->by_id, key, ci);
 		ci->next = memo->all;
 		memo->all = ci;
@@ -1282,36 +1327,36 @@ S_ctlinfo(struct site *s, struct memo *memo, const struct entity *ce, int cat)
 	return ci;
 }
 
-/* At most MATRIX_SHOWN links of v then w (either may be NULL; new
- * references), and how many more. */
+/* At most MATRIX_SHOWN links of v then w, as name, and how many more as
+ * name_more. */
 static void
-S_shown(json_t *row, const char *name, json_t *v, json_t *w)
+S_shown(const struct site *s, struct arena *a, struct mu_val row, const char *name,
+    const char *more, const struct evec *v, const struct evec *w)
 {
-	json_t *shown = json_array();
-	size_t nv = json_array_size(v), n = nv + json_array_size(w);
-	char more[64];
+	struct mu_val shown = mu_list(a);
+	size_t nv = v != NULL ? v->n : 0, n = nv + (w != NULL ? w->n : 0);
 
 	for (size_t i = 0; i < n && i < MATRIX_SHOWN; i++)
-		json_array_append(shown, json_array_get(i < nv ? v : w, i < nv ? i : i - nv));
-	json_object_set_new(row, name, shown);
-	snprintf(more, sizeof(more), "%s_more", name);
-	json_object_set_new(row, more, json_integer(n > MATRIX_SHOWN ? (json_int_t)(n - MATRIX_SHOWN) : 0));
+		mu_add(a, shown, S_velink(s, i < nv ? v->v[i] : w->v[i - nv]));
+	mu_set(a, row, name, shown);
+	mu_set(a, row, more, mu_int(n > MATRIX_SHOWN ? (long long)(n - MATRIX_SHOWN) : 0));
 }
 
 /* One row: a risk and one control it names (r), or the risk alone. */
 static void
-S_matrix_row(struct site *s, struct memo *memo, const struct entity *risk, const struct ref *r,
-    int first, int span, json_t *rows, struct mu_buf *csv)
+S_matrix_row(struct site *s, struct arena *a, struct memo *memo, const struct entity *risk,
+    const struct ref *r, int first, int span, struct mu_val rows, struct mu_buf *csv)
 {
 	int hidden = S_excluded(s, risk);
 	long l, i, rl, ri;
 	char inh[32] = "", res[32] = "", *rids, *objids;
-	json_t *row = json_object(), *robj = json_array();
 	const struct entity *ce = r != NULL ? r->to : NULL;
 	int cat = r != NULL ? (ce != NULL ? ce->cat : r->cat) : -1;
 	const char *ctitle = "", *risk_title = hidden ? "" : S_entity_title(s, risk);
 	const char *treatment = hidden ? "" : entity_str(risk, "treatment");
 	struct ctlinfo *ci = r != NULL ? S_ctlinfo(s, memo, ce, cat) : NULL;
+	struct evec robj = {NULL, 0, 0};
+	struct mu_val row = mu_map(a);
 	struct hash seen;
 
 	if (!hidden && S_int(risk, "likelihood", &l) && S_int(risk, "impact", &i))
@@ -1328,57 +1373,56 @@ S_matrix_row(struct site *s, struct memo *memo, const struct entity *risk, const
 	 * and are not the control's (a row never walks all the control's:
 	 * there may be thousands, on every row that names it) */
 	hash_init(&seen, 0);
-	S_referrers_into(s, &risk->in, "objective", NULL, robj, &seen);
+	S_referring_into(&risk->in, "objective", NULL, &robj, &seen);
 	hash_free(&seen);
-	if (ci != NULL && json_array_size(robj) > 0) {
-		json_t *own = json_array();
-		for (size_t k = 0; k < json_array_size(robj); k++) {
-			json_t *x = json_array_get(robj, k);
-			if (hash_get(&ci->objs, json_string_value(json_object_get(x, "id"))) == NULL)
-				json_array_append(own, x);
-		}
-		json_decref(robj);
-		robj = own;
+	if (ci != NULL) {
+		size_t k = 0;
+		for (size_t j = 0; j < robj.n; j++)
+			if (hash_get(&ci->objs, robj.v[j]->id) == NULL)
+				robj.v[k++] = robj.v[j];
+		robj.n = k;
 	}
-	rids = S_ids(robj);
+	rids = S_eids(robj.v, robj.n);
 	if (ci == NULL || ci->obj_ids[0] == '\0')
 		objids = xstrdup(rids);
 	else
 		objids = rids[0] ? xasprintf("%s; %s", ci->obj_ids, rids) : xstrdup(ci->obj_ids);
 
-	json_object_set_new(row, "risk", S_elink(s, risk));
-	json_object_set_new(row, "risk_title", S_jstr(risk_title));
-	json_object_set_new(row, "inherent", json_string(inh));
-	json_object_set_new(row, "residual", json_string(res));
-	json_object_set_new(row, "treatment", S_jstr(treatment));
-	json_object_set_new(row, "first", json_boolean(first));
-	json_object_set_new(row, "span", json_integer(span));
-	json_object_set_new(row, "gap_control", json_boolean(r == NULL));
+	mu_set(a, row, "risk", S_velink(s, risk));
+	mu_set(a, row, "risk_title", S_vstr(risk_title));
+	mu_set(a, row, "inherent", mu_strdup(a, inh));
+	mu_set(a, row, "residual", mu_strdup(a, res));
+	mu_set(a, row, "treatment", S_vstr(treatment));
+	mu_set(a, row, "first", mu_bool(first));
+	mu_set(a, row, "span", mu_int(span));
+	mu_set(a, row, "gap_control", mu_bool(r == NULL));
 	if (r != NULL)
-		json_object_set_new(row, "control", S_reflink(s, r));
-	json_object_set_new(row, "control_title", S_jstr(ctitle));
-	json_object_set_new(row, "gap_policy", json_boolean(ci != NULL &&
-	    json_array_size(ci->pol) == 0));
-	S_shown(row, "policies", ci != NULL ? ci->pol : NULL, NULL);
-	S_shown(row, "objectives", ci != NULL ? ci->obj : NULL, robj);
-	json_decref(robj);
+		mu_set(a, row, "control", S_vreflink(s, a, r));
+	mu_set(a, row, "control_title", S_vstr(ctitle));
+	mu_set(a, row, "gap_policy", mu_bool(ci != NULL && ci->pol.n == 0));
+	S_shown(s, a, row, "policies", "policies_more", ci != NULL ? &ci->pol : NULL, NULL);
+	S_shown(s, a, row, "objectives", "objectives_more", ci != NULL ? &ci->obj : NULL, &robj);
 	{
 		const char *cells[] = {risk->id, risk_title, inh, res, treatment != NULL ? treatment : "",
 		    r != NULL ? r->id : "", ctitle, ci != NULL ? ci->pol_ids : "", objids};
 		S_csv_row(csv, cells, 9);
 	}
+	free(robj.v);
 	free(rids);
 	free(objids);
-	json_array_append_new(rows, row);
+	mu_add(a, rows, row);
 }
 
+/* The matrix: its rows are values (at 100,000 documents, hundreds of
+ * thousands of rows, which as JSON took most of a gigabyte). */
 static void
 S_matrix(struct site *s, struct mu_buf *b)
 {
 	static const char *const head[] = {"risk", "risk_title", "inherent", "residual", "treatment",
 	    "control", "control_title", "policies", "objectives"};
-	json_t *ctx = S_ctx(s, "matrix.html", "Traceability matrix", "matrix", NULL, NULL);
-	json_t *rows = json_array();
+	json_t *jctx = S_ctx(s, "matrix.html", "Traceability matrix", "matrix", NULL, NULL);
+	struct arena a;
+	struct mu_val ctx, rows;
 	struct mu_buf csv = {NULL, 0, 0};
 	size_t n;
 	const struct entity **v = S_of_kind(s, "risk", 0, &n);
@@ -1387,6 +1431,9 @@ S_matrix(struct site *s, struct mu_buf *b)
 	struct memo memo = {{0}, NULL};
 	struct output_file f;
 
+	arena_init(&a);
+	ctx = mu_from_json(&a, jctx);
+	rows = mu_list(&a);
 	/* the CSV in parts: each row lists all the policies of its control,
 	 * which in a large ISMS makes it the largest file by far */
 	if (output_start(&s->out, &f, "matrix.csv") != 0)
@@ -1406,27 +1453,28 @@ S_matrix(struct site *s, struct mu_buf *b)
 		for (size_t k = 0; k < d->nrefs; k++) {
 			if (d->refs[k].field != cf || cf == NULL)
 				continue;
-			S_matrix_row(s, &memo, v[i], &d->refs[k], first, span, rows, &csv);
+			S_matrix_row(s, &a, &memo, v[i], &d->refs[k], first, span, rows, &csv);
 			first = 0;
 		}
 		if (span == 0)
-			S_matrix_row(s, &memo, v[i], NULL, 1, 1, rows, &csv);
+			S_matrix_row(s, &a, &memo, v[i], NULL, 1, 1, rows, &csv);
 	}
 	free(v);
+	mu_set(&a, ctx, "rows", rows);
+	if (output_part(&f, csv.s != NULL ? csv.s : "", csv.len) != 0 || output_end(&f) != 0)
+		S_failed(s);
+	mu_buf_free(&csv);
+	S_page_vals(s, T_MATRIX, ctx, "matrix.html", b, &a);
 	while (memo.all != NULL) {
 		struct ctlinfo *ci = memo.all;
 		memo.all = ci->next;
 		hash_free(&ci->objs);
-		json_decref(ci->pol), json_decref(ci->obj);
+		free(ci->pol.v), free(ci->obj.v);
 		free(ci->pol_ids), free(ci->obj_ids), free(ci);
 	}
 	hash_free(&memo.by_id);
-	json_object_set_new(ctx, "rows", rows);
-	S_page(s, T_MATRIX, ctx, "matrix.html", b);
-	json_decref(ctx);
-	if (output_part(&f, csv.s != NULL ? csv.s : "", csv.len) != 0 || output_end(&f) != 0)
-		S_failed(s);
-	mu_buf_free(&csv);
+	arena_free(&a);
+	json_decref(jctx);
 }
 
 /* The text colour that reads on a level's colour (#rgb or #rrggbb, checked
