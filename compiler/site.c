@@ -588,7 +588,7 @@ S_excerpt(const char *html, size_t n)
 
 /* ---- entity pages ---------------------------------------------------------- */
 
-/* The same, as links alone. */
+/* The references of e's field f, as links. */
 static json_t *
 S_ref_links(const struct site *s, const struct entity *e, const struct fielddef *f)
 {
@@ -606,8 +606,8 @@ S_skip_fact(const char *name)
 	return strcmp(name, "id") == 0 || strcmp(name, "kind") == 0 || strcmp(name, "title") == 0;
 }
 
-/* The values of a field that is not a reference, as S_scalar_values, in a;
- * each marked "enum" when isenum. */
+/* One value of a field that is not a reference, {text}, marked "enum"
+ * when isenum, added to list. */
 static void
 S_vtext(struct arena *a, struct mu_val list, const char *text, int isenum)
 {
@@ -619,6 +619,9 @@ S_vtext(struct arena *a, struct mu_val list, const char *text, int isenum)
 	mu_add(a, list, o);
 }
 
+/* The values of such a field, in a: a scalar, each item of a list (a
+ * mapping in it as "key: value, ..."), or "key: value" for each pair of a
+ * mapping. */
 static struct mu_val
 S_vscalar_values(struct arena *a, const struct ynode *n, int isenum)
 {
