@@ -58,7 +58,7 @@ if [ -f "$dir/isms.yaml" ]; then
 	  for f in "$top"/lua/*.lua; do echo "  $(basename "$f" .lua): off"; done; } > "$off/isms.yaml"
 	read -r with _ < <(measure 5 "$bin" check "$dir")
 	read -r without _ < <(measure 5 "$bin" check "$off")
-	printf 'built-in Lua rules on %s docs: %s s with, %s s without: +%.2f s (target: under 0.3 s)\n' \
+	printf 'built-in Lua rules on %s docs: %s s with, %s s without: %+.2f s (target: under 0.3 s)\n' \
 	  "$n" "$with" "$without" "$(awk "BEGIN{print $with - $without}")"
 	rm -rf "$off"
 fi
