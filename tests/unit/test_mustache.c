@@ -621,13 +621,17 @@ test_random(void **state)
 	char text[256], p[256], q[256], err[128];
 	json_t *data = json_pack("{s:[{s:s},{s:b}],s:i,s:{s:s}}", "a", "b", "x", "b", 1, "b", 0,
 	    "q", "r", "s");
+	struct arena a;
+	struct mu_val vals;
 	int compiled = 0;
 
 	(void)state;
+	arena_init(&a);
+	vals = mu_from_json(&a, data);
 	for (int i = 0; i < 3000; i++) {
 		json_t *partials;
 		struct mu_template *t;
-		struct mu_buf out = {0};
+		struct mu_buf out = {0}, vout = {0};
 
 		S_random_text(text, sizeof(text));
 		S_random_text(p, sizeof(p));
@@ -636,16 +640,21 @@ test_random(void **state)
 		t = mu_compile(text, strlen(text), S_load, partials, err, sizeof(err));
 		if (t != NULL) {
 			compiled++;
-			mu_render(t, &data, 1, &out);
+			int st = mu_render(t, &data, 1, &out);
 			assert_non_null(out.s);
 			assert_int_equal(strlen(out.s), out.len);
+			/* the same data as values renders the same, status and bytes */
+			assert_int_equal(mu_render_vals(t, &vals, 1, &vout), st);
+			assert_string_equal(vout.s, out.s);
 		} else
 			assert_true(err[0] != '\0');
 		mu_buf_free(&out);
+		mu_buf_free(&vout);
 		mu_free(t);
 		json_decref(partials);
 	}
 	assert_true(compiled > 100);
+	arena_free(&a);
 	json_decref(data);
 }
 
