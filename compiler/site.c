@@ -1028,11 +1028,17 @@ S_book_page(void *ctx, const struct doc *d, struct cmark_node *root)
 
 /* ---- the pages of the whole model ------------------------------------------ */
 
-/* The entities of kind k referring to x (a control entity, or catalogue
- * control cat), each once, as links. */
+/* A vector of entities, from malloc. */
+struct evec {
+	const struct entity **v;
+	size_t n, cap;
+};
+
+/* Add to out the entities of kind k1 or k2 among the referrers in, each
+ * once (seen holds the ids added), in order. */
 static void
-S_referrers_into(const struct site *s, const struct refvec *in, const char *k1, const char *k2,
-    json_t *out, struct hash *seen)
+S_referring_into(const struct refvec *in, const char *k1, const char *k2, struct evec *out,
+    struct hash *seen)
 {
 	for (size_t i = 0; in != NULL && i < in->n; i++) {
 		const struct entity *from = in->v[i]->from->entity;
@@ -1043,22 +1049,43 @@ S_referrers_into(const struct site *s, const struct refvec *in, const char *k1, 
 		if (hash_get(seen, from->id) != NULL)
 			continue;
 		hash_put(seen, from->id, (void *)from);
-		json_array_append_new(out, S_elink(s, from));
+		xgrow(&out->v, &out->cap, out->n + 1, sizeof(*out->v));
+		out->v[out->n++] = from;
 	}
 }
 
+/* The ids of v[0..n) joined with "; ", for a CSV cell (to free). */
+static char *
+S_eids(const struct entity *const *v, size_t n)
+{
+	struct mu_buf b = {NULL, 0, 0};
+
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			mu_buf_put(&b, "; ", 2);
+		mu_buf_put(&b, v[i]->id, strlen(v[i]->id));
+	}
+	return b.s != NULL ? b.s : xstrdup("");
+}
+
+/* The entities of kind k1 or k2 referring to e (a control entity) or to
+ * catalogue control cat, each once, in order, as links (the SoA's). */
 static json_t *
 S_referrers(const struct site *s, const struct entity *e, int cat, const char *k1, const char *k2)
 {
 	json_t *out = json_array();
+	struct evec v = {NULL, 0, 0};
 	struct hash seen;
 
 	hash_init(&seen, 0);
 	if (e != NULL)
-		S_referrers_into(s, &e->in, k1, k2, out, &seen);
+		S_referring_into(&e->in, k1, k2, &v, &seen);
 	if (cat >= 0)
-		S_referrers_into(s, &s->m->cat_in[cat], k1, k2, out, &seen);
+		S_referring_into(&s->m->cat_in[cat], k1, k2, &v, &seen);
 	hash_free(&seen);
+	for (size_t i = 0; i < v.n; i++)
+		json_array_append_new(out, S_elink(s, v.v[i]));
+	free(v.v);
 	return out;
 }
 
@@ -1247,45 +1274,6 @@ S_soa(struct site *s, struct mu_buf *b)
 
 /* What the matrix shows of one control: the policies and objectives that
  * refer to it, worked out once however many risks name it. */
-/* The entities of kind k1 or k2 referring to x (a control entity, or
- * catalogue control cat), each once, in order: a vector from malloc. */
-struct evec {
-	const struct entity **v;
-	size_t n, cap;
-};
-
-static void
-S_referring_into(const struct refvec *in, const char *k1, const char *k2, struct evec *out,
-    struct hash *seen)
-{
-	for (size_t i = 0; in != NULL && i < in->n; i++) {
-		const struct entity *from = in->v[i]->from->entity;
-		if (from == NULL || from->kind == NULL)
-			continue;
-		if (strcmp(from->kind->name, k1) != 0 && (k2 == NULL || strcmp(from->kind->name, k2) != 0))
-			continue;
-		if (hash_get(seen, from->id) != NULL)
-			continue;
-		hash_put(seen, from->id, (void *)from);
-		xgrow(&out->v, &out->cap, out->n + 1, sizeof(*out->v));
-		out->v[out->n++] = from;
-	}
-}
-
-/* The ids of v[0..n) joined with "; ", for a CSV cell (to free). */
-static char *
-S_eids(const struct entity *const *v, size_t n)
-{
-	struct mu_buf b = {NULL, 0, 0};
-
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0)
-			mu_buf_put(&b, "; ", 2);
-		mu_buf_put(&b, v[i]->id, strlen(v[i]->id));
-	}
-	return b.s != NULL ? b.s : xstrdup("");
-}
-
 /* What the rows of one control share: its policies and objectives. */
 struct ctlinfo {
 	struct evec pol, obj;
