@@ -1069,42 +1069,30 @@ S_eids(const struct entity *const *v, size_t n)
 }
 
 /* The entities of kind k1 or k2 referring to e (a control entity) or to
- * catalogue control cat, each once, in order, as links (the SoA's). */
-static json_t *
-S_referrers(const struct site *s, const struct entity *e, int cat, const char *k1, const char *k2)
+ * catalogue control cat, each once, in order, into v. */
+static void
+S_referring(const struct site *s, const struct entity *e, int cat, const char *k1,
+    const char *k2, struct evec *v)
 {
-	json_t *out = json_array();
-	struct evec v = {NULL, 0, 0};
 	struct hash seen;
 
 	hash_init(&seen, 0);
 	if (e != NULL)
-		S_referring_into(&e->in, k1, k2, &v, &seen);
+		S_referring_into(&e->in, k1, k2, v, &seen);
 	if (cat >= 0)
-		S_referring_into(&s->m->cat_in[cat], k1, k2, &v, &seen);
+		S_referring_into(&s->m->cat_in[cat], k1, k2, v, &seen);
 	hash_free(&seen);
-	for (size_t i = 0; i < v.n; i++)
-		json_array_append_new(out, S_elink(s, v.v[i]));
-	free(v.v);
-	return out;
 }
 
-/* The ids of a list of links joined with "; ", for a CSV cell (to free). */
-static char *
-S_ids(json_t *links)
+/* The links to v's entities. */
+static json_t *
+S_links(const struct site *s, const struct evec *v)
 {
-	struct mu_buf b = {NULL, 0, 0};
-	size_t i;
-	json_t *l;
+	json_t *out = json_array();
 
-	json_array_foreach(links, i, l) {
-		const char *id = json_string_value(json_object_get(l, "id"));
-		if (i > 0)
-			mu_buf_put(&b, "; ", 2);
-		if (id != NULL)
-			mu_buf_put(&b, id, strlen(id));
-	}
-	return b.s != NULL ? b.s : xstrdup("");
+	for (size_t i = 0; i < v->n; i++)
+		json_array_append_new(out, S_elink(s, v->v[i]));
+	return out;
 }
 
 /* One CSV cell: quoted when it must be, and never read as a formula. */
@@ -1149,8 +1137,10 @@ S_jget(json_t *o, const char *k)
 
 /* One SoA row for catalogue control cat (or -1) decided by e (or NULL). */
 static json_t *
-S_soa_row(struct site *s, int cat, const struct entity *e)
+S_soa_row(struct site *s, int cat, const struct entity *e, char *ids[3])
 {
+	static const char *const refs[3][3] = {{"risks", "risk", NULL},
+	    {"policies", "policy", "procedure"}, {"objectives", "objective", NULL}};
 	const struct catalog_control *c = cat >= 0 ? &s->sch->cat.v[cat] : NULL;
 	int hidden = e != NULL && S_excluded(s, e);
 	json_t *row = json_object();
@@ -1179,25 +1169,26 @@ S_soa_row(struct site *s, int cat, const struct entity *e)
 		json_object_set_new(row, "implementation", json_string(""));
 		json_object_set_new(row, "owner", json_string(""));
 	}
-	json_object_set_new(row, "risks", S_referrers(s, hidden ? NULL : e, cat, "risk", NULL));
-	json_object_set_new(row, "policies", S_referrers(s, hidden ? NULL : e, cat, "policy",
-	    "procedure"));
-	json_object_set_new(row, "objectives", S_referrers(s, hidden ? NULL : e, cat, "objective",
-	    NULL));
+	for (int k = 0; k < 3; k++) {
+		struct evec v = {NULL, 0, 0};
+		S_referring(s, hidden ? NULL : e, cat, refs[k][1], refs[k][2], &v);
+		json_object_set_new(row, refs[k][0], S_links(s, &v));
+		ids[k] = S_eids(v.v, v.n);
+		free(v.v);
+	}
 	return row;
 }
 
 static void
-S_soa_csv(struct mu_buf *csv, json_t *row, const char *theme)
+S_soa_csv(struct mu_buf *csv, json_t *row, const char *theme, char *ids[3])
 {
-	char *r = S_ids(json_object_get(row, "risks")), *p = S_ids(json_object_get(row, "policies")),
-	     *o = S_ids(json_object_get(row, "objectives"));
 	const char *cells[] = {S_jget(row, "id"), theme, S_jget(row, "title"),
 	    S_jget(row, "applicable"), S_jget(row, "justification"), S_jget(row, "implementation"),
-	    S_jget(row, "owner"), r, p, o};
+	    S_jget(row, "owner"), ids[0], ids[1], ids[2]};
 
 	S_csv_row(csv, cells, 10);
-	free(r), free(p), free(o);
+	for (int k = 0; k < 3; k++)
+		free(ids[k]);
 }
 
 static int
@@ -1233,6 +1224,7 @@ S_soa(struct site *s, struct mu_buf *b)
 	json_t *ctx = S_ctx(s, "soa.html", "Statement of Applicability", "soa", NULL, NULL);
 	json_t *themes = json_array(), *theme = NULL, *own = json_array(), *row;
 	const char *cur = NULL;
+	char *ids[3];
 	struct mu_buf csv = {NULL, 0, 0};
 	const struct entity **v;
 	size_t n, i;
@@ -1241,7 +1233,7 @@ S_soa(struct site *s, struct mu_buf *b)
 	S_csv_row(&csv, head, 10);
 	for (size_t c = 0; c < s->sch->cat.n; c++) {
 		const struct catalog_control *cc = &s->sch->cat.v[c];
-		row = S_soa_row(s, (int)c, s->m->cat_decision[c]);
+		row = S_soa_row(s, (int)c, s->m->cat_decision[c], ids);
 		if (cur == NULL || strcmp(cur, cc->theme) != 0) {
 			cur = cc->theme;
 			theme = json_pack("{s:s, s:s, s:[]}", "name", cur, "title",
@@ -1249,14 +1241,14 @@ S_soa(struct site *s, struct mu_buf *b)
 			json_array_append_new(themes, theme);
 		}
 		json_array_append(json_object_get(theme, "controls"), row);
-		S_soa_csv(&csv, row, cc->theme);
+		S_soa_csv(&csv, row, cc->theme, ids);
 		json_decref(row);
 	}
 	v = S_of_kind(s, "control", 1, &n);
 	for (i = 0; i < n; i++) {
-		row = S_soa_row(s, -1, v[i]);
+		row = S_soa_row(s, -1, v[i], ids);
 		json_array_append(own, row);
-		S_soa_csv(&csv, row, "own");
+		S_soa_csv(&csv, row, "own", ids);
 		json_decref(row);
 	}
 	free(v);
@@ -1274,11 +1266,10 @@ S_soa(struct site *s, struct mu_buf *b)
 
 /* What the matrix shows of one control: the policies and objectives that
  * refer to it, worked out once however many risks name it. */
-/* What the rows of one control share: its policies and objectives. */
 struct ctlinfo {
 	struct evec pol, obj;
 	char *pol_ids, *obj_ids;      /* for the CSV */
-	struct hash objs;             /* the ids in obj (hash of seen ids) */
+	struct hash objs;             /* the ids in obj */
 	struct ctlinfo *next;         /* all of them, to free */
 };
 
@@ -1294,21 +1285,14 @@ S_ctlinfo(struct site *s, struct memo *memo, const struct entity *ce, int cat)
 {
 	const char *key = ce != NULL ? ce->id : s->sch->cat.v[cat].id;
 	struct ctlinfo *ci = hash_get(&memo->by_id, key);
-	struct hash seen;
 
 	if (ci == NULL) {
 		ci = xcalloc(1, sizeof(*ci));
-		hash_init(&seen, 0);
-		if (ce != NULL)
-			S_referring_into(&ce->in, "policy", "procedure", &ci->pol, &seen);
-		if (cat >= 0)
-			S_referring_into(&s->m->cat_in[cat], "policy", "procedure", &ci->pol, &seen);
-		hash_free(&seen);
+		S_referring(s, ce, cat, "policy", "procedure", &ci->pol);
+		S_referring(s, ce, cat, "objective", NULL, &ci->obj);
 		hash_init(&ci->objs, 0);
-		if (ce != NULL)
-			S_referring_into(&ce->in, "objective", NULL, &ci->obj, &ci->objs);
-		if (cat >= 0)
-			S_referring_into(&s->m->cat_in[cat], "objective", NULL, &ci->obj, &ci->objs);
+		for (size_t i = 0; i < ci->obj.n; i++)
+			hash_put(&ci->objs, ci->obj.v[i]->id, (void *)ci->obj.v[i]);
 		ci->pol_ids = S_eids(ci->pol.v, ci->pol.n);
 		ci->obj_ids = S_eids(ci->obj.v, ci->obj.n);
 		hash_put(&memo->by_id, key, ci);
@@ -1348,7 +1332,6 @@ S_matrix_row(struct site *s, struct arena *a, struct memo *memo, const struct en
 	struct ctlinfo *ci = r != NULL ? S_ctlinfo(s, memo, ce, cat) : NULL;
 	struct evec robj = {NULL, 0, 0};
 	struct mu_val row = mu_map(a);
-	struct hash seen;
 
 	if (!hidden && S_int(risk, "likelihood", &l) && S_int(risk, "impact", &i))
 		snprintf(inh, sizeof(inh), "%ld", l * i);
@@ -1363,9 +1346,7 @@ S_matrix_row(struct site *s, struct arena *a, struct memo *memo, const struct en
 	/* objectives: the control's, then those that name the risk itself
 	 * and are not the control's (a row never walks all the control's:
 	 * there may be thousands, on every row that names it) */
-	hash_init(&seen, 0);
-	S_referring_into(&risk->in, "objective", NULL, &robj, &seen);
-	hash_free(&seen);
+	S_referring(s, risk, -1, "objective", NULL, &robj);
 	if (ci != NULL) {
 		size_t k = 0;
 		for (size_t j = 0; j < robj.n; j++)
