@@ -623,24 +623,16 @@ out:
 
 /* ---- values --------------------------------------------------------------- */
 
-struct mu_pair {
+/* A map and a list are both a chain of nodes in order; a list's have no
+ * key. */
+struct mu_node {
 	const char *key;
 	struct mu_val v;
-	struct mu_pair *next;
+	struct mu_node *next;
 };
 
-struct mu_map {
-	struct mu_pair *first, *last;
-	size_t n;
-};
-
-struct mu_item {
-	struct mu_val v;
-	struct mu_item *next;
-};
-
-struct mu_list {
-	struct mu_item *first, *last;
+struct mu_seq {
+	struct mu_node *first, *last;
 	size_t n;
 };
 
@@ -659,62 +651,70 @@ mu_strdup(struct arena *a, const char *s)
 struct mu_val
 mu_map(struct arena *a)
 {
-	return (struct mu_val){MU_MAP, 0, {.map = arena_alloc(a, sizeof(struct mu_map))}};
+	return (struct mu_val){MU_MAP, 0, {.seq = arena_alloc(a, sizeof(struct mu_seq))}};
 }
 
 struct mu_val
 mu_list(struct arena *a)
 {
-	return (struct mu_val){MU_LIST, 0, {.list = arena_alloc(a, sizeof(struct mu_list))}};
+	return (struct mu_val){MU_LIST, 0, {.seq = arena_alloc(a, sizeof(struct mu_seq))}};
 }
 
-/* Add key to map, which does not have it. */
+/* Add a node at the end of q (a map that has no such key, or a list). */
 static void
-S_append(struct arena *a, struct mu_map *map, const char *key, struct mu_val v)
+S_append(struct arena *a, struct mu_seq *q, const char *key, struct mu_val v)
 {
-	struct mu_pair *p = arena_alloc(a, sizeof(*p));
+	struct mu_node *p = arena_alloc(a, sizeof(*p));
 
 	p->key = key;
 	p->v = v;
-	if (map->last != NULL)
-		map->last->next = p;
+	if (q->last != NULL)
+		q->last->next = p;
 	else
-		map->first = p;
-	map->last = p;
-	map->n++;
+		q->first = p;
+	q->last = p;
+	q->n++;
 }
 
 void
 mu_set(struct arena *a, struct mu_val m, const char *key, struct mu_val v)
 {
-	struct mu_pair *p;
-
 	if (m.kind != MU_MAP)
 		return;
-	for (p = m.u.map->first; p != NULL; p = p->next)
+	for (struct mu_node *p = m.u.seq->first; p != NULL; p = p->next)
 		if (strcmp(p->key, key) == 0) {
 			p->v = v;
 			return;
 		}
-	S_append(a, m.u.map, key, v);
+	S_append(a, m.u.seq, key, v);
 }
 
 void
 mu_add(struct arena *a, struct mu_val l, struct mu_val v)
 {
-	struct mu_list *list = l.u.list;
-	struct mu_item *it;
+	if (l.kind == MU_LIST)
+		S_append(a, l.u.seq, NULL, v);
+}
 
-	if (l.kind != MU_LIST)
-		return;
-	it = arena_alloc(a, sizeof(*it));
-	it->v = v;
-	if (list->last != NULL)
-		list->last->next = it;
-	else
-		list->first = it;
-	list->last = it;
-	list->n++;
+/* A JSON scalar as a value (a string borrowed); objects, arrays and reals
+ * stay JSON. */
+static struct mu_val
+S_native(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		return mu_strn(json_string_value(v), json_string_length(v));
+	case JSON_INTEGER:
+		return mu_int((long long)json_integer_value(v));
+	case JSON_TRUE:
+		return mu_bool(1);
+	case JSON_FALSE:
+		return mu_bool(0);
+	case JSON_NULL:
+		return mu_null();
+	default:
+		return mu_json(v);
+	}
 }
 
 static struct mu_val
@@ -732,24 +732,14 @@ S_from_json(struct arena *a, const json_t *v, int depth)
 		out = mu_map(a);
 		/* keys of an object are unique: appended, not searched */
 		json_object_foreach((json_t *)v, k, x)
-			S_append(a, out.u.map, k, S_from_json(a, x, depth + 1));
+			S_append(a, out.u.seq, k, S_from_json(a, x, depth + 1));
 		return out;
 	case JSON_ARRAY:
 		out = mu_list(a);
 		json_array_foreach(v, i, x) mu_add(a, out, S_from_json(a, x, depth + 1));
 		return out;
-	case JSON_STRING:
-		return mu_strn(json_string_value(v), json_string_length(v));
-	case JSON_INTEGER:
-		return mu_int((long long)json_integer_value(v));
-	case JSON_TRUE:
-		return mu_bool(1);
-	case JSON_FALSE:
-		return mu_bool(0);
-	case JSON_NULL:
-		return mu_null();
 	default:
-		return mu_json(v);
+		return S_native(v);
 	}
 }
 
@@ -764,9 +754,8 @@ mu_size(struct mu_val v)
 {
 	switch (v.kind) {
 	case MU_MAP:
-		return v.u.map->n;
 	case MU_LIST:
-		return v.u.list->n;
+		return v.u.seq->n;
 	case MU_JSON:
 		return json_is_array(v.u.json) ? json_array_size(v.u.json) :
 		    json_is_object(v.u.json) ? json_object_size(v.u.json) : 0;
@@ -782,7 +771,7 @@ S_get(struct mu_val v, const char *key, struct mu_val *out)
 	const json_t *j;
 
 	if (v.kind == MU_MAP) {
-		for (const struct mu_pair *p = v.u.map->first; p != NULL; p = p->next)
+		for (const struct mu_node *p = v.u.seq->first; p != NULL; p = p->next)
 			if (p->key[0] == key[0] && strcmp(p->key, key) == 0) {
 				*out = p->v;
 				return 1;
@@ -857,8 +846,8 @@ S_lookup(const struct render *r, const struct mu_name *nm)
 static int
 S_truthy(struct mu_val v)
 {
-	const json_t *j = v.u.json;
-
+	if (v.kind == MU_JSON)
+		v = S_native(v.u.json);
 	switch (v.kind) {
 	case MU_TRUE:
 	case MU_MAP:
@@ -868,24 +857,10 @@ S_truthy(struct mu_val v)
 	case MU_STR:
 		return v.n > 0;
 	case MU_LIST:
-		return v.u.list->n > 0;
-	case MU_JSON:
-		break;
-	default:
-		return 0;
-	}
-	switch (json_typeof(j)) {
-	case JSON_OBJECT:
-	case JSON_TRUE:
-		return 1;
-	case JSON_ARRAY:
-		return json_array_size(j) > 0;
-	case JSON_STRING:
-		return json_string_length(j) > 0;
-	case JSON_INTEGER:
-		return json_integer_value(j) != 0;
-	case JSON_REAL:
-		return json_real_value(j) != 0.0;
+		return v.u.seq->n > 0;
+	case MU_JSON: /* an object, an array or a real */
+		return json_is_object(v.u.json) || json_array_size(v.u.json) > 0 ||
+		    (json_is_real(v.u.json) && json_real_value(v.u.json) != 0.0);
 	default:
 		return 0;
 	}
@@ -912,64 +887,36 @@ S_real(struct mu_buf *out, double d)
 }
 
 static void
-S_string(struct mu_buf *out, const char *s, size_t n, int escape)
-{
-	if (escape)
-		mu_buf_put_html(out, s, n);
-	else
-		mu_buf_put(out, s, n);
-}
-
-static void
-S_integer(struct mu_buf *out, long long i)
-{
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%lld", i);
-
-	if (n > 0)
-		mu_buf_put(out, buf, (size_t)n);
-}
-
-static void
 S_value(struct mu_buf *out, struct mu_val v, int escape)
 {
-	const json_t *j = v.u.json;
+	char buf[32];
+	int n;
 
+	if (v.kind == MU_JSON)
+		v = S_native(v.u.json);
 	switch (v.kind) {
 	case MU_STR:
-		S_string(out, v.u.s, v.n, escape);
-		return;
+		if (escape)
+			mu_buf_put_html(out, v.u.s, v.n);
+		else
+			mu_buf_put(out, v.u.s, v.n);
+		break;
 	case MU_INT:
-		S_integer(out, v.u.i);
-		return;
+		n = snprintf(buf, sizeof(buf), "%lld", v.u.i);
+		if (n > 0)
+			mu_buf_put(out, buf, (size_t)n);
+		break;
 	case MU_TRUE:
 		mu_buf_put(out, "true", 4);
-		return;
+		break;
 	case MU_FALSE:
 		mu_buf_put(out, "false", 5);
-		return;
-	case MU_JSON:
+		break;
+	case MU_JSON: /* a real; objects and arrays render as nothing */
+		if (json_is_real(v.u.json))
+			S_real(out, json_real_value(v.u.json));
 		break;
 	default: /* null, maps and lists render as nothing */
-		return;
-	}
-	switch (json_typeof(j)) {
-	case JSON_STRING:
-		S_string(out, json_string_value(j), json_string_length(j), escape);
-		break;
-	case JSON_INTEGER:
-		S_integer(out, (long long)json_integer_value(j));
-		break;
-	case JSON_REAL:
-		S_real(out, json_real_value(j));
-		break;
-	case JSON_TRUE:
-		mu_buf_put(out, "true", 4);
-		break;
-	case JSON_FALSE:
-		mu_buf_put(out, "false", 5);
-		break;
-	default: /* null, objects and arrays render as nothing */
 		break;
 	}
 }
@@ -1031,7 +978,7 @@ S_section(struct render *r, const struct mu_op *op, const struct indent *ind)
 		return;
 	}
 	if (v.kind == MU_LIST) {
-		for (const struct mu_item *it = v.u.list->first; it != NULL && r->status == MU_OK;
+		for (const struct mu_node *it = v.u.seq->first; it != NULL && r->status == MU_OK;
 		    it = it->next) {
 			if (S_step(r) != 0)
 				return;
@@ -1149,10 +1096,10 @@ S_values(struct mu_val v, int depth)
 	if (v.kind == MU_JSON)
 		return S_json_values(v.u.json, depth);
 	if (v.kind == MU_LIST)
-		for (const struct mu_item *it = v.u.list->first; it != NULL; it = it->next)
+		for (const struct mu_node *it = v.u.seq->first; it != NULL; it = it->next)
 			n += S_values(it->v, depth + 1);
 	else if (v.kind == MU_MAP)
-		for (const struct mu_pair *p = v.u.map->first; p != NULL; p = p->next)
+		for (const struct mu_node *p = v.u.seq->first; p != NULL; p = p->next)
 			n += S_values(p->v, depth + 1);
 	return n;
 }

@@ -102,8 +102,7 @@ int mu_render(const struct mu_template *t, json_t *const *stack, size_t nstack,
  * the rules of truth and output are the same for both. */
 enum mu_kind { MU_NULL, MU_FALSE, MU_TRUE, MU_INT, MU_STR, MU_LIST, MU_MAP, MU_JSON };
 
-struct mu_map;
-struct mu_list;
+struct mu_seq;
 
 struct mu_val {
 	enum mu_kind kind;
@@ -111,8 +110,7 @@ struct mu_val {
 	union {
 		long long i;
 		const char *s;         /* borrowed: it must outlive the rendering */
-		struct mu_map *map;
-		struct mu_list *list;
+		struct mu_seq *seq;    /* MU_MAP, MU_LIST */
 		const json_t *json;    /* borrowed too */
 	} u;
 };
