@@ -50,7 +50,7 @@ struct site {
 	char **search;                /* doc index -> its search entry (compact JSON), or NULL */
 	char **file;                  /* doc index -> its page's file (href, not encoded) */
 	json_t **links;               /* doc index -> the link to its entity (S_elink), or NULL */
-	struct mu_val *vlinks;        /* the same as values for pages (S_velink), in varena */
+	struct mu_val *vlinks;        /* the same as values (S_velink), in varena, borrowing links */
 	struct arena varena;
 	struct kindinfo *kinds;       /* kinds present, in schema order */
 	size_t nkinds;
@@ -203,21 +203,6 @@ static struct mu_val
 S_velink(const struct site *s, const struct entity *e)
 {
 	return s->vlinks[S_docno(s, e->doc)];
-}
-
-/* S_elink_new's link, in s->varena, before the threads start. */
-static struct mu_val
-S_velink_new(struct site *s, const struct entity *e)
-{
-	const char *href = s->href[S_docno(s, e->doc)];
-	struct mu_val v = mu_map(&s->varena);
-
-	mu_set(&s->varena, v, "id", mu_str(e->id));
-	mu_set(&s->varena, v, "text", mu_str(e->id));
-	mu_set(&s->varena, v, "title", href != NULL ? S_vstr(S_entity_title(s, e)) : mu_strn("", 0));
-	if (href != NULL)
-		mu_set(&s->varena, v, "href", mu_str(href));
-	return v;
 }
 
 static struct mu_val
@@ -2366,7 +2351,7 @@ S_begin(struct site *s, int loud)
 	for (size_t i = 0; i < s->m->ndocs; i++)
 		if (s->m->docs[i].entity != NULL) {
 			s->links[i] = S_elink_new(s, s->m->docs[i].entity);
-			s->vlinks[i] = S_velink_new(s, s->m->docs[i].entity);
+			s->vlinks[i] = mu_from_json(&s->varena, s->links[i]); /* its strings */
 		}
 	if (S_templates(s, loud) != 0)
 		return 2;
