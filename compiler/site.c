@@ -50,6 +50,8 @@ struct site {
 	char **search;                /* doc index -> its search entry (compact JSON), or NULL */
 	char **file;                  /* doc index -> its page's file (href, not encoded) */
 	json_t **links;               /* doc index -> the link to its entity (S_elink), or NULL */
+	json_t **clinks;              /* catalogue control -> its link (S_clink_new) */
+	struct mu_val *vclinks;       /* the same as values, in varena, borrowing clinks */
 	struct mu_val *vlinks;        /* the same as values (S_velink), in varena, borrowing links */
 	struct arena varena;
 	struct kindinfo *kinds;       /* kinds present, in schema order */
@@ -162,9 +164,10 @@ S_elink_new(const struct site *s, const struct entity *e)
 	return j;
 }
 
-/* A link value to a catalogue control: its decision's page, or its SoA row. */
+/* A link value to a catalogue control: its decision's page, or its SoA
+ * row; made once per control in S_begin (s->clinks). */
 static json_t *
-S_clink(const struct site *s, int cat)
+S_clink_new(const struct site *s, int cat)
 {
 	const struct catalog_control *c = &s->sch->cat.v[cat];
 	const struct entity *e = s->m->cat_decision[cat];
@@ -186,7 +189,7 @@ S_reflink(const struct site *s, const struct ref *r)
 	if (r->to != NULL)
 		return S_elink(s, r->to);
 	if (r->cat >= 0)
-		return S_clink(s, r->cat);
+		return json_incref(s->clinks[r->cat]);
 	return json_pack("{s:s, s:s, s:s}", "id", r->id, "text", r->id, "title", "");
 }
 
@@ -212,17 +215,9 @@ S_vreflink(const struct site *s, struct arena *a, const struct ref *r)
 
 	if (r->to != NULL)
 		return S_velink(s, r->to);
-	if (r->cat >= 0 && s->m->cat_decision[r->cat] != NULL)
-		return S_velink(s, s->m->cat_decision[r->cat]);
+	if (r->cat >= 0)
+		return s->vclinks[r->cat];
 	v = mu_map(a);
-	if (r->cat >= 0) {
-		const struct catalog_control *c = &s->sch->cat.v[r->cat];
-		mu_set(a, v, "id", mu_str(c->id));
-		mu_set(a, v, "text", mu_str(c->id));
-		mu_set(a, v, "title", S_vstr(c->title));
-		mu_set(a, v, "href", mu_str(arena_printf(a, "soa.html#control-%s", c->id)));
-		return v;
-	}
 	mu_set(a, v, "id", mu_str(r->id));
 	mu_set(a, v, "text", mu_str(r->id));
 	mu_set(a, v, "title", mu_strn("", 0));
@@ -2264,6 +2259,10 @@ S_free(struct site *s)
 	for (size_t i = 0; s->links != NULL && i < s->m->ndocs; i++)
 		json_decref(s->links[i]);
 	free(s->links);
+	for (size_t c = 0; s->clinks != NULL && c < s->sch->cat.n; c++)
+		json_decref(s->clinks[c]);
+	free(s->clinks);
+	free(s->vclinks);
 	free(s->vlinks);
 	arena_free(&s->varena);
 	free(s->href);
@@ -2353,6 +2352,12 @@ S_begin(struct site *s, int loud)
 			s->links[i] = S_elink_new(s, s->m->docs[i].entity);
 			s->vlinks[i] = mu_from_json(&s->varena, s->links[i]); /* its strings */
 		}
+	s->clinks = xcalloc(s->sch->cat.n + 1, sizeof(*s->clinks));
+	s->vclinks = xcalloc(s->sch->cat.n + 1, sizeof(*s->vclinks));
+	for (size_t c = 0; c < s->sch->cat.n; c++) {
+		s->clinks[c] = S_clink_new(s, (int)c);
+		s->vclinks[c] = mu_from_json(&s->varena, s->clinks[c]);
+	}
 	if (S_templates(s, loud) != 0)
 		return 2;
 	date_format(s->r->as_of, asof);
