@@ -228,19 +228,102 @@ struct found {
 typedef void (*found_fn)(struct scan *S, cmark_node *node, const char *lit, const struct found *f,
     void *ctx);
 
+/* The bytes of the text of a subtree's literals. */
+static size_t
+S_textlen(cmark_node *n)
+{
+	const char *lit = cmark_node_get_literal(n);
+	size_t len = lit != NULL ? strlen(lit) : 0;
+
+	for (cmark_node *c = cmark_node_first_child(n); c != NULL; c = cmark_node_next(c))
+		len += S_textlen(c);
+	return len;
+}
+
+/* cmark-gfm places an inline node of a paragraph's later line as if the
+ * line were indented as its first: a lazy continuation line, indented less
+ * ("- a" then "b [[X]]"), gets columns too far right, past the reference.
+ * Such a line's content starts after its spaces, tabs and '>' (a paragraph
+ * line never starts with an unescaped '>': a block quote would begin);
+ * off, reckoned as cmark-gfm does, moves left by what the line lacks. */
+static size_t
+S_lazy(struct scan *S, cmark_node *node, size_t off)
+{
+	cmark_node *b = node;
+	int line = cmark_node_get_start_line(node);
+	size_t ls, k, want;
+
+	while (b != NULL && cmark_node_get_type(b) != CMARK_NODE_PARAGRAPH)
+		b = cmark_node_parent(b);
+	if (b == NULL || line <= cmark_node_get_start_line(b) || cmark_node_get_start_column(b) < 1)
+		return off;
+	ls = S_offset(S, line, 1);
+	for (k = ls; k < S->len && (S->body[k] == ' ' || S->body[k] == '\t' || S->body[k] == '>'); k++)
+		;
+	want = (size_t)(cmark_node_get_start_column(b) - 1);
+	if (k - ls < want) {
+		size_t back = want - (k - ls);
+		off = off - ls > back ? off - back : ls;
+	}
+	return off;
+}
+
+/* Where a node starts in the body. cmark-gfm gives no position (line 0) to
+ * the nodes its autolink extension makes of an e-mail address and of the
+ * text after it: theirs is reckoned from the nearest node before them that
+ * has one, plus the text in between. A literal is never longer than its
+ * source (escapes and entities only shorten it), so the reckoning is at or
+ * before the true start, where the search for a reference begins. */
+static size_t
+S_start(struct scan *S, cmark_node *node)
+{
+	size_t len = 0;
+	cmark_node *p;
+
+	if (cmark_node_get_start_line(node) > 0)
+		return S_lazy(S, node, S_offset(S, cmark_node_get_start_line(node),
+		    cmark_node_get_start_column(node)));
+	for (p = cmark_node_previous(node); p != NULL; p = cmark_node_previous(p)) {
+		if (cmark_node_get_start_line(p) > 0) {
+			if (cmark_node_get_type(p) == CMARK_NODE_TEXT)
+				return S_offset(S, cmark_node_get_start_line(p),
+				    cmark_node_get_start_column(p)) + S_textlen(p) + len;
+			return S_offset(S, cmark_node_get_end_line(p), cmark_node_get_end_column(p)) + 1 +
+			    len;
+		}
+		len += S_textlen(p);
+	}
+	p = cmark_node_parent(node);
+	return (p != NULL ? S_start(S, p) : 0) + len;
+}
+
 static void
 S_text(struct scan *S, cmark_node *node, found_fn fn, void *ctx)
 {
 	const char *lit = cmark_node_get_literal(node);
-	size_t n, from, line_end;
-	int line = cmark_node_get_start_line(node);
+	size_t n, from, line_end, line;
 
 	if (lit == NULL || strstr(lit, "[[") == NULL)
 		return;
 	n = strlen(lit);
-	from = S_offset(S, line, cmark_node_get_start_column(node));
+	from = S_start(S, node);
 	S_index(S);
-	line_end = (size_t)line < S->lines.n ? S->lines.start[line] : S->len;
+	if (from > S->len)
+		from = S->len;
+	/* the end of its line (a text node never spans two): the first line
+	 * that starts after from */
+	for (size_t lo = 0, hi = S->lines.n; ; ) {
+		if (lo == hi) {
+			line = lo;
+			break;
+		}
+		size_t mid = lo + (hi - lo) / 2;
+		if (S->lines.start[mid] <= from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	line_end = line < S->lines.n ? S->lines.start[line] : S->len;
 	size_t misses = 0, node_start = from;
 	for (size_t i = 0; i + 1 < n && misses < 16; i++) {
 		size_t io, il, to, tl, k, at, bs;

@@ -62,7 +62,7 @@ void md_body_free(struct md_body *b);
 
 struct md_textref {
 	size_t off, len;              /* the reference in the node's literal */
-	size_t id_off, id_len;        /* its id, from the literal's start */
+	size_t id_off, id_len;        /* its id, from the reference's start (off) */
 	size_t text_off, text_len;    /* [[ID|text]]: the text; text_len 0 without */
 };
 typedef void (*md_ref_fn)(void *ctx, const char *lit, const struct md_textref *r);

@@ -152,6 +152,45 @@ test_parser_reuse(void **state)
 	}
 }
 
+/* GitHub's extensions in a body, and the nodes cmark-gfm places wrongly
+ * or not at all: the references are found, at the columns written. */
+static void
+test_refs_gfm(void **state)
+{
+	struct fx *f = *state;
+
+	S_scan(f, "~~old [[S1]]~~ www.example.com/x [[S2]]\n- [ ] task [[S3]]\n- [x] done [[S4]]\n", 0);
+	assert_int_equal(f->out.nrefs, 4);
+	assert_int_equal(f->out.refs[0].col, 7);
+	assert_int_equal(f->out.refs[1].col, 34);
+	assert_int_equal(f->out.refs[2].line, 2);
+	assert_int_equal(f->out.refs[2].col, 12);
+	assert_int_equal(f->out.refs[3].col, 12);
+	/* a pipe ends a table cell before a code span can hold it */
+	S_scan(f, "| a | b |\n|---|---|\n| `x | [[P1]] ` |\n\n`x | [[P2]] `\n", 0);
+	assert_int_equal(f->out.nrefs, 1);
+	assert_string_equal(f->out.refs[0].id, "P1");
+	assert_int_equal(f->out.refs[0].line, 3);
+	assert_int_equal(f->out.refs[0].col, 8);
+	/* after an e-mail address: nodes the autolink extension leaves unplaced */
+	S_scan(f, "x\n\nsee me@example.com [[E1]] and a@b.org[[E2]]\nme@example.com [[E3]]\n", 0);
+	assert_int_equal(f->out.nrefs, 3);
+	assert_int_equal(f->out.refs[0].line, 3);
+	assert_int_equal(f->out.refs[0].col, 20);
+	assert_int_equal(f->out.refs[1].col, 38);
+	assert_int_equal(f->out.refs[2].line, 4);
+	assert_int_equal(f->out.refs[2].col, 16);
+	/* lazy continuation lines, placed as if indented as the first line */
+	S_scan(f, "- a\nb [[L1]]\n\n> - a\n> b `c` [[L2]]\n\n1. a\n   b [[L3]]\n", 0);
+	assert_int_equal(f->out.nrefs, 3);
+	assert_int_equal(f->out.refs[0].line, 2);
+	assert_int_equal(f->out.refs[0].col, 3);
+	assert_int_equal(f->out.refs[1].line, 5);
+	assert_int_equal(f->out.refs[1].col, 9);
+	assert_int_equal(f->out.refs[2].line, 8);
+	assert_int_equal(f->out.refs[2].col, 6);
+}
+
 /* md_html: [[ID]] to links through the caller, URLs rewritten, anchors. */
 static int
 S_ref(void *ctx, const char *id, const char **href, const char **title)
@@ -233,6 +272,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_entities_are_not_refs, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_links, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_parser_reuse, S_setup, S_teardown),
+		cmocka_unit_test_setup_teardown(test_refs_gfm, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_html_refs, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_html_urls_and_safety, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_html_anchors, S_setup, S_teardown),
