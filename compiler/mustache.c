@@ -81,8 +81,21 @@ mu_buf_free(struct mu_buf *b)
 enum op_kind { OP_TEXT, OP_VAR, OP_RAW, OP_SECTION, OP_INVERTED, OP_PARTIAL };
 
 /* A name as looked up: "a.b.c" is the parts "a\0b\0c\0", n = 3. */
+/* A key's hash (FNV-1a), kept with every key of a map and every part of a
+ * name: a lookup compares strings only where the hashes agree. */
+static unsigned
+S_keyhash(const char *k)
+{
+	unsigned h = 2166136261u;
+
+	for (; *k != '\0'; k++)
+		h = (h ^ (unsigned char)*k) * 16777619u;
+	return h;
+}
+
 struct mu_name {
 	const char *parts;  /* each part NUL-terminated, end to end */
+	const unsigned *h;  /* each part's S_keyhash */
 	size_t n;           /* the number of parts; 0 for the implicit iterator "." */
 };
 
@@ -356,6 +369,7 @@ S_check_name(struct compiler *c, const struct tag *tg)
 static int
 S_name(struct compiler *c, const struct tag *tg, struct mu_name *nm)
 {
+	unsigned *h;
 	char *p;
 	size_t i;
 
@@ -373,6 +387,10 @@ S_name(struct compiler *c, const struct tag *tg, struct mu_name *nm)
 			p[i] = '\0';
 			nm->n++;
 		}
+	h = arena_alloc(&c->t->arena, nm->n * sizeof(*h));
+	for (i = 0; i < nm->n; i++, p += strlen(p) + 1)
+		h[i] = S_keyhash(p);
+	nm->h = h;
 	return 0;
 }
 
@@ -627,6 +645,7 @@ out:
  * key. */
 struct mu_node {
 	const char *key;
+	unsigned hash;          /* of the key: S_keyhash */
 	struct mu_val v;
 	struct mu_node *next;
 };
@@ -662,11 +681,12 @@ mu_list(struct arena *a)
 
 /* Add a node at the end of q (a map that has no such key, or a list). */
 static void
-S_append(struct arena *a, struct mu_seq *q, const char *key, struct mu_val v)
+S_append(struct arena *a, struct mu_seq *q, const char *key, unsigned hash, struct mu_val v)
 {
 	struct mu_node *p = arena_alloc(a, sizeof(*p));
 
 	p->key = key;
+	p->hash = hash;
 	p->v = v;
 	if (q->last != NULL)
 		q->last->next = p;
@@ -679,21 +699,24 @@ S_append(struct arena *a, struct mu_seq *q, const char *key, struct mu_val v)
 void
 mu_set(struct arena *a, struct mu_val m, const char *key, struct mu_val v)
 {
+	unsigned h;
+
 	if (m.kind != MU_MAP)
 		return;
+	h = S_keyhash(key);
 	for (struct mu_node *p = m.u.seq->first; p != NULL; p = p->next)
-		if (strcmp(p->key, key) == 0) {
+		if (p->hash == h && strcmp(p->key, key) == 0) {
 			p->v = v;
 			return;
 		}
-	S_append(a, m.u.seq, key, v);
+	S_append(a, m.u.seq, key, h, v);
 }
 
 void
 mu_add(struct arena *a, struct mu_val l, struct mu_val v)
 {
 	if (l.kind == MU_LIST)
-		S_append(a, l.u.seq, NULL, v);
+		S_append(a, l.u.seq, NULL, 0, v);
 }
 
 /* A JSON scalar as a value (a string borrowed); objects, arrays and reals
@@ -732,7 +755,7 @@ S_from_json(struct arena *a, const json_t *v, int depth)
 		out = mu_map(a);
 		/* keys of an object are unique: appended, not searched */
 		json_object_foreach((json_t *)v, k, x)
-			S_append(a, out.u.seq, k, S_from_json(a, x, depth + 1));
+			S_append(a, out.u.seq, k, S_keyhash(k), S_from_json(a, x, depth + 1));
 		return out;
 	case JSON_ARRAY:
 		out = mu_list(a);
@@ -764,15 +787,16 @@ mu_size(struct mu_val v)
 	}
 }
 
-/* The value of key in v, a map or a JSON object; 0 when it has none. */
+/* The value of key (whose S_keyhash is h) in v, a map or a JSON object; 0
+ * when it has none. */
 static int
-S_get(struct mu_val v, const char *key, struct mu_val *out)
+S_get(struct mu_val v, const char *key, unsigned h, struct mu_val *out)
 {
 	const json_t *j;
 
 	if (v.kind == MU_MAP) {
 		for (const struct mu_node *p = v.u.seq->first; p != NULL; p = p->next)
-			if (p->key[0] == key[0] && strcmp(p->key, key) == 0) {
+			if (p->hash == h && strcmp(p->key, key) == 0) {
 				*out = p->v;
 				return 1;
 			}
@@ -835,10 +859,10 @@ S_lookup(const struct render *r, const struct mu_name *nm)
 	if (nm->n == 0)
 		return r->n > 0 ? r->stack[r->n - 1] : v;
 	for (i = r->n; i-- > 0 && !found;)
-		found = S_get(r->stack[i], part, &v);
+		found = S_get(r->stack[i], part, nm->h[0], &v);
 	for (i = 1; found && i < nm->n; i++) {
 		part += strlen(part) + 1;
-		found = S_get(v, part, &v);
+		found = S_get(v, part, nm->h[i], &v);
 	}
 	return found ? v : mu_null();
 }
