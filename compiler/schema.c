@@ -53,7 +53,7 @@ const struct fielddef *
 kind_field(const struct kinddef *k, const char *name)
 {
 	for (size_t i = 0; i < k->n; i++)
-		if (strcmp(k->fields[i]->name, name) == 0)
+		if (k->fields[i]->name[0] == name[0] && strcmp(k->fields[i]->name, name) == 0)
 			return k->fields[i];
 	return NULL;
 }

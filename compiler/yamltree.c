@@ -236,7 +236,7 @@ ynode_get(const struct ynode *m, const char *key)
 		return NULL;
 	for (size_t i = 0; i + 1 < m->n; i += 2) {
 		const struct ynode *k = m->kids[i];
-		if (k->type == YNODE_SCALAR && strcmp(k->str, key) == 0)
+		if (k->type == YNODE_SCALAR && k->str[0] == key[0] && strcmp(k->str, key) == 0)
 			return m->kids[i + 1];
 	}
 	return NULL;
@@ -249,6 +249,15 @@ ynode_is_null(const struct ynode *n)
 		return 1;
 	if (n->type != YNODE_SCALAR || !n->plain)
 		return 0;
-	return n->len == 0 || strcmp(n->str, "~") == 0 || strcmp(n->str, "null") == 0 ||
-	    strcmp(n->str, "Null") == 0 || strcmp(n->str, "NULL") == 0;
+	switch (n->len) {
+	case 0:
+		return 1;
+	case 1:
+		return n->str[0] == '~';
+	case 4:
+		return strcmp(n->str, "null") == 0 || strcmp(n->str, "Null") == 0 ||
+		    strcmp(n->str, "NULL") == 0;
+	default:
+		return 0;
+	}
 }

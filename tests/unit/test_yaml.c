@@ -160,6 +160,18 @@ test_nulls(void **state)
 	assert_true(ynode_is_null(ynode_get(r, "b")));
 	assert_true(ynode_is_null(ynode_get(r, "c")));
 	assert_false(ynode_is_null(ynode_get(r, "d")));
+	r = S_load(f, "e: Null\nf: NULL\ng: nulL\nh: ~x\ni: '~'\nj: nul\nk: nulls\n\"\": 1\nee: 2\n", &rc);
+	assert_true(ynode_is_null(ynode_get(r, "e")));
+	assert_true(ynode_is_null(ynode_get(r, "f")));
+	for (const char *k = "ghijk"; *k != '\0'; k++) {
+		char key[2] = {*k, '\0'};
+		assert_non_null(ynode_get(r, key));
+		assert_false(ynode_is_null(ynode_get(r, key)));
+	}
+	/* keys alike in their first letter, and the empty key */
+	assert_string_equal(ynode_get(r, "ee")->str, "2");
+	assert_string_equal(ynode_get(r, "")->str, "1");
+	assert_null(ynode_get(r, "eee"));
 	assert_null(S_load(f, "", &rc));
 	assert_int_equal(rc, 0);
 }
