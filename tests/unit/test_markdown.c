@@ -231,6 +231,11 @@ test_html_refs(void **state)
 	    "&lt;title&gt;\">R-1</a>, <a href=\"../risk/R-1.html\" title=\"A &quot;risk&quot; "
 	    "&lt;title&gt;\">the risk</a>, NOPE, <code>[[R-1]]</code> and [[R-1]].</p>\n");
 	free(h);
+	/* placed wrongly or not at all by cmark-gfm, linked all the same */
+	h = S_html(*state, "x\n\nmail me@example.com [[R-1]]\n\n- a\nlazy [[R-1]]\n", NULL);
+	assert_non_null(strstr(h, "me@example.com</a> <a href=\"../risk/R-1.html\""));
+	assert_non_null(strstr(h, "lazy <a href=\"../risk/R-1.html\""));
+	free(h);
 }
 
 static void
