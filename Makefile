@@ -204,6 +204,7 @@ FUZZ_SECONDS ?= 60
 build/fuzz/fuzz_document: tests/fuzz/fuzz_document.c $(SRCS)
 	@mkdir -p build/fuzz
 	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Icompiler $(PKG_CFLAGS) \
+	  -DISMSC_VERSION='"$(VERSION)"' -DISMSC_DATADIR='"$(PREFIX)/share/ismsc"' \
 	  -o $@ $^ $(LIBS)
 
 fuzz: build/fuzz/fuzz_document

@@ -80,7 +80,6 @@ mu_buf_free(struct mu_buf *b)
 
 enum op_kind { OP_TEXT, OP_VAR, OP_RAW, OP_SECTION, OP_INVERTED, OP_PARTIAL };
 
-/* A name as looked up: "a.b.c" is the parts "a\0b\0c\0", n = 3. */
 /* A key's hash (FNV-1a), kept with every key of a map and every part of a
  * name: a lookup compares strings only where the hashes agree. */
 static unsigned
@@ -93,6 +92,7 @@ S_keyhash(const char *k)
 	return h;
 }
 
+/* A name as looked up: "a.b.c" is the parts "a\0b\0c\0", n = 3. */
 struct mu_name {
 	const char *parts;  /* each part NUL-terminated, end to end */
 	const unsigned *h;  /* each part's S_keyhash */

@@ -1,6 +1,7 @@
 /* libFuzzer harness: one Markdown file through every parser of a doc —
  * UTF-8 check, front matter split, YAML with its bounds, schema validation
- * against a kind with every field type, and the body's references. */
+ * against a kind with every field type, the body's references, and the body
+ * rendered as a page renders it. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +15,23 @@
 #include "yamltree.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* every reference a link, every URL rewritten: all the renderer's paths */
+static int
+S_ref(void *ctx, const char *id, const char **href, const char **title)
+{
+	(void)ctx;
+	*href = id;
+	*title = id;
+	return 1;
+}
+
+static const char *
+S_url(void *ctx, const char *url, int image)
+{
+	(void)ctx;
+	return image ? "img.png" : url;
+}
 
 static const char S_kind[] =
     "kind: thing\nfields:\n  title: {type: string, required: true}\n"
@@ -62,6 +80,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	md_scan(md, s + fs.body_off, size - fs.body_off, fs.body_line0, &a, &out);
 	md_out_free(&out);
+	{
+		struct md_html h = {S_ref, S_url, NULL, NULL, "p"};
+		size_t n;
+		free(md_html(md, s + fs.body_off, size - fs.body_off, &h, &n));
+	}
 	diags_free(&d);
 	arena_free(&a);
 	return 0;
