@@ -36,8 +36,8 @@ struct md_parser *md_new(void);
 void md_free(struct md_parser *p);
 
 /* Parse body[0..len) into a cmark-gfm tree (a cmark_node *, freed with
- * cmark_node_free), or NULL. Every parse for rendering goes through here:
- * cmark-gfm's parsers share global tables, so such parses take turns. */
+ * cmark_node_free), or NULL. cmark-gfm's parsers share global tables, so
+ * this parse and md_scan's take turns in their inline phase. */
 struct cmark_node *md_parse_tree(struct md_parser *p, const char *body, size_t len);
 /* Its extensions, for cmark_render_html (a cmark_llist *). */
 struct _cmark_llist *md_extensions(struct md_parser *p);
