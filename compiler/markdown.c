@@ -160,6 +160,7 @@ struct scan {
 	int indexed;
 	struct arena *a;
 	struct md_out *out;
+	size_t after;         /* just past the last reference found */
 	size_t last_off;      /* the last position asked for, so that many */
 	int last_line, last_col; /* on one line cost one pass over it (0: none) */
 };
@@ -226,6 +227,47 @@ struct found {
 typedef void (*found_fn)(struct scan *S, cmark_node *node, const char *lit, const struct found *f,
     void *ctx);
 
+/* The first "[[" at or after lo, before end, that opens a reference to
+ * id[0..n), or (size_t)-1. */
+static size_t
+S_find(const struct scan *S, size_t lo, size_t end, const char *id, size_t n)
+{
+	for (size_t j = lo; j + 1 < end; j++) {
+		size_t jo, jl, jto, jtl;
+		if (S->body[j] == '[' && S->body[j + 1] == '[' &&
+		    md_ref_at(S->body + j, end - j, &jo, &jl, &jto, &jtl) != 0 && jl == n &&
+		    memcmp(S->body + j + jo, id, n) == 0)
+			return j;
+	}
+	return (size_t)-1;
+}
+
+/* The lines of the block that holds an inline node (its paragraph, heading
+ * or table cell: block positions are sound), [*start, *end), widened to
+ * hold [line_start, line_end). */
+static void
+S_block_lines(struct scan *S, cmark_node *node, size_t line_start, size_t line_end,
+    size_t *start, size_t *end)
+{
+	cmark_node *b = node;
+	int first, last;
+
+	*start = line_start;
+	*end = line_end;
+	while (b != NULL && (cmark_node_get_type(b) & CMARK_NODE_TYPE_MASK) != CMARK_NODE_TYPE_BLOCK)
+		b = cmark_node_parent(b);
+	if (b == NULL || (first = cmark_node_get_start_line(b)) < 1 ||
+	    (last = cmark_node_get_end_line(b)) < first)
+		return;
+	S_index(S);
+	if ((size_t)first <= S->lines.n && S->lines.start[first - 1] < *start)
+		*start = S->lines.start[first - 1];
+	if ((size_t)last >= S->lines.n)
+		*end = S->len;
+	else if (S->lines.start[last] > *end)
+		*end = S->lines.start[last];
+}
+
 /* The bytes of the text of a subtree's literals. */
 static size_t
 S_textlen(cmark_node *n)
@@ -266,6 +308,27 @@ S_lazy(struct scan *S, cmark_node *node, size_t off)
 	return off;
 }
 
+/* Where a placed node starts: its position, less what S_lazy finds; and a
+ * text node that begins with backticks no code span closes is placed after
+ * them ("``x [[ID]]" at the start of a block or a table cell). */
+static size_t
+S_placed(struct scan *S, cmark_node *node)
+{
+	size_t off = S_lazy(S, node, S_offset(S, cmark_node_get_start_line(node),
+	    cmark_node_get_start_column(node)));
+	const char *lit = cmark_node_get_type(node) == CMARK_NODE_TEXT ?
+	    cmark_node_get_literal(node) : NULL;
+	size_t ticks = 0, j = 0;
+
+	while (lit != NULL && lit[ticks] == '`')
+		ticks++;
+	if (ticks == 0 || off < ticks || off >= S->len || S->body[off] == '`')
+		return off;
+	while (j < ticks && S->body[off - ticks + j] == '`')
+		j++;
+	return j == ticks ? off - ticks : off;
+}
+
 /* Where a node starts in the body. cmark-gfm gives no position (line 0) to
  * the nodes its autolink extension makes of an e-mail address and of the
  * text after it: theirs is reckoned from the nearest node before them that
@@ -279,13 +342,11 @@ S_start(struct scan *S, cmark_node *node)
 	cmark_node *p;
 
 	if (cmark_node_get_start_line(node) > 0)
-		return S_lazy(S, node, S_offset(S, cmark_node_get_start_line(node),
-		    cmark_node_get_start_column(node)));
+		return S_placed(S, node);
 	for (p = cmark_node_previous(node); p != NULL; p = cmark_node_previous(p)) {
 		if (cmark_node_get_start_line(p) > 0) {
 			if (cmark_node_get_type(p) == CMARK_NODE_TEXT)
-				return S_offset(S, cmark_node_get_start_line(p),
-				    cmark_node_get_start_column(p)) + S_textlen(p) + len;
+				return S_placed(S, p) + S_textlen(p) + len;
 			return S_offset(S, cmark_node_get_end_line(p), cmark_node_get_end_column(p)) + 1 +
 			    len;
 		}
@@ -299,7 +360,7 @@ static void
 S_text(struct scan *S, cmark_node *node, found_fn fn, void *ctx)
 {
 	const char *lit = cmark_node_get_literal(node);
-	size_t n, from, line_end, line;
+	size_t n, from, line_start, line_end, block_start, block_end, line;
 
 	if (lit == NULL || strstr(lit, "[[") == NULL)
 		return;
@@ -322,31 +383,34 @@ S_text(struct scan *S, cmark_node *node, found_fn fn, void *ctx)
 			hi = mid;
 	}
 	line_end = line < S->lines.n ? S->lines.start[line] : S->len;
+	line_start = line > 0 ? S->lines.start[line - 1] : 0;
+	S_block_lines(S, node, line_start, line_end, &block_start, &block_end);
 	size_t misses = 0, node_start = from;
 	for (size_t i = 0; i + 1 < n && misses < 16; i++) {
-		size_t io, il, to, tl, k, at, bs;
+		size_t io, il, to, tl, k, at, bs, lo;
 		if (lit[i] != '[' || lit[i + 1] != '[')
 			continue;
 		if ((k = md_ref_at(lit + i, n - i, &io, &il, &to, &tl)) == 0)
 			continue;
 		/* the same reference in the source, at or after `from`; a literal
 		 * character comes from at least one source byte, so not before
-		 * node_start + i either */
-		at = (size_t)-1;
-		for (size_t j = from > node_start + i ? from : node_start + i; j + 1 < line_end; j++) {
-			size_t jo, jl, jto, jtl;
-			if (S->body[j] == '[' && S->body[j + 1] == '[' &&
-			    md_ref_at(S->body + j, line_end - j, &jo, &jl, &jto, &jtl) != 0 &&
-			    jl == il && memcmp(S->body + j + jo, lit + i + io, il) == 0) {
-				at = j;
-				break;
-			}
-		}
+		 * node_start + i either; and after the last one found, since text
+		 * nodes come in the order of the source. Should cmark-gfm have
+		 * placed the node wrongly (an autolink's end is one column off; a
+		 * code span over two lines leaves the lines after it one short),
+		 * it is the first after the last one found, in the node's block. */
+		lo = from > node_start + i ? from : node_start + i;
+		at = S_find(S, lo > S->after ? lo : S->after, line_end, lit + i + io, il);
+		if (at == (size_t)-1)
+			at = S_find(S, S->after > block_start ? S->after : block_start, block_end,
+			    lit + i + io, il);
 		if (at == (size_t)-1) {
 			misses++; /* made by entities: not written as a reference */
 			continue;
 		}
 		from = at + 2;
+		if (S->after < from)
+			S->after = from;
 		for (bs = 0; at > bs && S->body[at - bs - 1] == '\\'; bs++)
 			;
 		if (bs % 2 == 1)
@@ -389,7 +453,7 @@ void
 md_scan(struct md_parser *p, const char *body, size_t len, int line0, struct arena *a,
     struct md_out *out)
 {
-	struct scan S = {body, len, line0, {NULL, 0}, 0, a, out, 0, 0, 0};
+	struct scan S = {body, len, line0, {NULL, 0}, 0, a, out, 0, 0, 0, 0};
 	cmark_node *doc;
 	cmark_iter *it;
 	cmark_event_type ev;
@@ -601,7 +665,7 @@ char *
 md_html_tree(struct md_parser *p, cmark_node *doc, const char *body, size_t len,
     const struct md_html *h, size_t *outlen)
 {
-	struct scan S = {body, len, 0, {NULL, 0}, 0, NULL, NULL, 0, 0, 0};
+	struct scan S = {body, len, 0, {NULL, 0}, 0, NULL, NULL, 0, 0, 0, 0};
 	struct render R = {NULL, 0, 0};
 	struct slugs L = {NULL, 0, 0, {0}, {0}, NULL, 0, 0};
 	cmark_iter *it;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cmark-gfm.h>
+
 #include "markdown.h"
 
 struct fx {
@@ -191,6 +193,121 @@ test_refs_gfm(void **state)
 	assert_int_equal(f->out.refs[2].col, 6);
 }
 
+/* References against an oracle, on bodies that mix every GitHub construct:
+ * each [[Rn]] is written once, so where it is in the source is known, and
+ * it is a reference when the tree a page is rendered from shows it as text
+ * and no backslash escapes it. The scan must find exactly those, at the
+ * line and column of the source. */
+static int
+S_in_text(cmark_node *root, const char *needle)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	int found = 0;
+
+	while (!found && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		const char *lit = cmark_node_get_literal(n);
+		found = ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_TEXT &&
+		    lit != NULL && strstr(lit, needle) != NULL;
+	}
+	cmark_iter_free(it);
+	return found;
+}
+
+static int
+S_oracle(struct fx *f, const char *body, int nids)
+{
+	size_t len = strlen(body);
+	cmark_node *root = md_parse_tree(f->p, body, len);
+	size_t k = 0;
+
+	S_scan(f, body, 0);
+	for (int id = 0; id < nids; id++) {
+		char needle[32], want[24];
+		const char *at;
+		size_t bs = 0;
+		int line = 1, col = 1;
+		snprintf(want, sizeof(want), "R%d", id);
+		snprintf(needle, sizeof(needle), "[[%s]]", want);
+		at = strstr(body, needle);
+		while (at - bs > body && at[-(long)bs - 1] == '\\')
+			bs++;
+		if (at == NULL || bs % 2 == 1 || !S_in_text(root, needle))
+			continue;
+		for (const char *c = body; c < at; c++) {
+			if (*c == '\n') {
+				line++;
+				col = 1;
+			} else if (((unsigned char)*c & 0xC0) != 0x80) {
+				col++;
+			}
+		}
+		if (k >= f->out.nrefs || strcmp(f->out.refs[k].id, want) != 0 ||
+		    f->out.refs[k].line != line || f->out.refs[k].col != col) {
+			print_message("on:\n%s\nwant %s at %d:%d, the scan has %s at %d:%d\n", body,
+			    want, line, col, k < f->out.nrefs ? f->out.refs[k].id : "none",
+			    k < f->out.nrefs ? f->out.refs[k].line : 0,
+			    k < f->out.nrefs ? f->out.refs[k].col : 0);
+			cmark_node_free(root);
+			return 1;
+		}
+		k++;
+	}
+	cmark_node_free(root);
+	if (k != f->out.nrefs) {
+		print_message("on:\n%s\nthe scan has %zu references, want %zu\n", body,
+		    f->out.nrefs, k);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+test_refs_oracle(void **state)
+{
+	static const char *const piece[] = {
+		"[[R%d]]", "[[R%d]]", "`[[R%d]]`", "\\[[R%d]]", "**[[R%d]]**", "~~[[R%d]]~~",
+		"www.example.com/[[R%d]]", "me@example.com[[R%d]]", "me@example.com [[R%d]]",
+		"[t](p.md)", "`", "``", "```", "|", "\\|", "*", "_", "~", "[", "]", "<b>", "</b>",
+		"&amp;", "\xc3\xa9", "www.example.com", "me@example.com", "https://example.org/a", "x",
+	};
+	static const char *const lead[] = {
+		"", "", "", "- ", "- [ ] ", "> ", "> - ", "1. ", "# ", "    ", "| ", "|---|", "```",
+		"  ", " ",
+	};
+	struct fx *f = *state;
+	unsigned long x = 2026;
+	char body[4096];
+	int bad = 0;
+
+	for (int round = 0; round < 4000; round++) {
+		size_t n = 0;
+		int ids = 0;
+		x = x * 6364136223846793005ul + 1442695040888963407ul;
+		for (size_t l = 0, lines = 1 + (x >> 40) % 8; l < lines; l++) {
+			x = x * 6364136223846793005ul + 1442695040888963407ul;
+			n += (size_t)snprintf(body + n, sizeof(body) - n, "%s",
+			    lead[(x >> 33) % (sizeof(lead) / sizeof(*lead))]);
+			for (size_t k = 1 + (x >> 20) % 6; k > 0; k--) {
+				const char *pc;
+				x = x * 6364136223846793005ul + 1442695040888963407ul;
+				pc = piece[(x >> 33) % (sizeof(piece) / sizeof(*piece))];
+				if (strstr(pc, "%d") != NULL)
+					n += (size_t)snprintf(body + n, sizeof(body) - n, pc, ids++);
+				else
+					n += (size_t)snprintf(body + n, sizeof(body) - n, "%s", pc);
+				if ((x >> 13) % 3 != 0)
+					n += (size_t)snprintf(body + n, sizeof(body) - n, " ");
+			}
+			n += (size_t)snprintf(body + n, sizeof(body) - n, "\n%s", (x >> 9) % 4 ? "" : "\n");
+		}
+		if (S_oracle(f, body, ids) != 0 && ++bad >= 3)
+			break;
+	}
+	assert_int_equal(bad, 0);
+}
+
 /* md_html: [[ID]] to links through the caller, URLs rewritten, anchors. */
 static int
 S_ref(void *ctx, const char *id, const char **href, const char **title)
@@ -278,6 +395,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_links, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_parser_reuse, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_refs_gfm, S_setup, S_teardown),
+		cmocka_unit_test_setup_teardown(test_refs_oracle, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_html_refs, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_html_urls_and_safety, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_html_anchors, S_setup, S_teardown),
