@@ -161,6 +161,7 @@ struct scan {
 	struct arena *a;
 	struct md_out *out;
 	size_t after;         /* just past the last reference found */
+	size_t lafter;        /* just past the start of the last link found */
 	size_t last_off;      /* the last position asked for, so that many */
 	int last_line, last_col; /* on one line cost one pass over it (0: none) */
 };
@@ -268,6 +269,23 @@ S_block_lines(struct scan *S, cmark_node *node, size_t line_start, size_t line_e
 		*end = S->lines.start[last];
 }
 
+/* The line (1-based) that holds body offset off. */
+static size_t
+S_line_of(struct scan *S, size_t off)
+{
+	size_t lo = 0, hi;
+
+	S_index(S);
+	for (hi = S->lines.n; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (S->lines.start[mid] <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 ? lo : 1;
+}
+
 /* The bytes of the text of a subtree's literals. */
 static size_t
 S_textlen(cmark_node *n)
@@ -369,21 +387,10 @@ S_text(struct scan *S, cmark_node *node, found_fn fn, void *ctx)
 	S_index(S);
 	if (from > S->len)
 		from = S->len;
-	/* the end of its line (a text node never spans two): the first line
-	 * that starts after from */
-	for (size_t lo = 0, hi = S->lines.n; ; ) {
-		if (lo == hi) {
-			line = lo;
-			break;
-		}
-		size_t mid = lo + (hi - lo) / 2;
-		if (S->lines.start[mid] <= from)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	/* its line (a text node never spans two) */
+	line = S_line_of(S, from);
 	line_end = line < S->lines.n ? S->lines.start[line] : S->len;
-	line_start = line > 0 ? S->lines.start[line - 1] : 0;
+	line_start = S->lines.start[line - 1];
 	S_block_lines(S, node, line_start, line_end, &block_start, &block_end);
 	size_t misses = 0, node_start = from;
 	for (size_t i = 0; i + 1 < n && misses < 16; i++) {
@@ -433,6 +440,71 @@ S_record(struct scan *S, cmark_node *node, const char *lit, const struct found *
 	S_pos(S, f->at, &r->line, &r->col);
 }
 
+/* The '[' that opens the link whose text ends at s[end] (the ']' before
+ * "("), bracket for bracket, or (size_t)-1. */
+static size_t
+S_open_bracket(const char *s, size_t lo, size_t end)
+{
+	size_t depth = 0, j = end, bs;
+
+	while (j-- > lo) {
+		if (s[j] != '[' && s[j] != ']')
+			continue;
+		for (bs = 0; j - bs > lo && s[j - bs - 1] == '\\'; bs++)
+			;
+		if (bs % 2 == 1)
+			continue;
+		if (s[j] == ']')
+			depth++;
+		else if (depth-- == 0)
+			return j;
+	}
+	return (size_t)-1;
+}
+
+/* The start ('[', or the '!' of an image) of the first link to url whose
+ * "](url" is in [lo, end) and whose '[' is at or after lo; or (size_t)-1. */
+static size_t
+S_link_at(const struct scan *S, size_t lo, size_t end, const char *url, int image)
+{
+	size_t ul = strlen(url);
+
+	for (size_t j = lo; j + 2 + ul <= end; j++) {
+		size_t u = j + 2, at;
+		if (S->body[j] != ']' || S->body[j + 1] != '(')
+			continue;
+		while (u < end && (S->body[u] == ' ' || S->body[u] == '\t' || S->body[u] == '<'))
+			u++; /* "](" then the URL, maybe after spaces or in <...> */
+		if (u + ul > end || memcmp(S->body + u, url, ul) != 0 ||
+		    (at = S_open_bracket(S->body, lo, j)) == (size_t)-1)
+			continue;
+		return image && at > 0 && S->body[at - 1] == '!' ? at - 1 : at;
+	}
+	return (size_t)-1;
+}
+
+/* Where a link or image starts: at its '[' or '!'. cmark-gfm misplaces it
+ * as it does text (S_text): the placed start stands when the first link to
+ * the URL after it starts there; else it is the first such link after the
+ * last one found, in the block. A reference link, or a URL written
+ * otherwise (entities, escapes), stays where it is placed. */
+static size_t
+S_link_start(struct scan *S, cmark_node *node, const char *url, int image)
+{
+	size_t off = S_placed(S, node), start, end, line, at;
+
+	line = S_line_of(S, off);
+	S_block_lines(S, node, S->lines.start[line - 1],
+	    line < S->lines.n ? S->lines.start[line] : S->len, &start, &end);
+	if (off >= S->lafter && off < end && S_link_at(S, off, end, url, image) == off)
+		at = off;
+	else if ((at = S_link_at(S, start > S->lafter ? start : S->lafter, end, url, image)) ==
+	    (size_t)-1)
+		return off;
+	S->lafter = at + 1;
+	return at;
+}
+
 static void
 S_link(struct scan *S, cmark_node *node, int image)
 {
@@ -445,15 +517,14 @@ S_link(struct scan *S, cmark_node *node, int image)
 	l = &S->out->links[S->out->nlinks++];
 	l->url = arena_strdup(S->a, url);
 	l->image = image;
-	S_pos(S, S_offset(S, cmark_node_get_start_line(node), cmark_node_get_start_column(node)),
-	    &l->line, &l->col);
+	S_pos(S, S_link_start(S, node, url, image), &l->line, &l->col);
 }
 
 void
 md_scan(struct md_parser *p, const char *body, size_t len, int line0, struct arena *a,
     struct md_out *out)
 {
-	struct scan S = {body, len, line0, {NULL, 0}, 0, a, out, 0, 0, 0, 0};
+	struct scan S = {body, len, line0, {NULL, 0}, 0, a, out, 0, 0, 0, 0, 0};
 	cmark_node *doc;
 	cmark_iter *it;
 	cmark_event_type ev;
@@ -665,7 +736,7 @@ char *
 md_html_tree(struct md_parser *p, cmark_node *doc, const char *body, size_t len,
     const struct md_html *h, size_t *outlen)
 {
-	struct scan S = {body, len, 0, {NULL, 0}, 0, NULL, NULL, 0, 0, 0, 0};
+	struct scan S = {body, len, 0, {NULL, 0}, 0, NULL, NULL, 0, 0, 0, 0, 0};
 	struct render R = {NULL, 0, 0};
 	struct slugs L = {NULL, 0, 0, {0}, {0}, NULL, 0, 0};
 	cmark_iter *it;

@@ -254,12 +254,43 @@ S_oracle(struct fx *f, const char *body, int nids)
 		}
 		k++;
 	}
-	cmark_node_free(root);
 	if (k != f->out.nrefs) {
 		print_message("on:\n%s\nthe scan has %zu references, want %zu\n", body,
 		    f->out.nrefs, k);
+		cmark_node_free(root);
 		return 1;
 	}
+	/* links and images to relative URLs ("Ln.md"), each written once: at
+	 * the '[' or the '!' that opens them */
+	k = 0;
+	for (size_t i = 0; i < f->out.nlinks; i++) {
+		const char *url = f->out.links[i].url, *at;
+		char want[24];
+		int line = 1, col = 1, n;
+		if (url[0] != 'L' || sscanf(url + 1, "%d", &n) != 1)
+			continue;
+		snprintf(want, sizeof(want), "](%s)", url);
+		at = strstr(body, want);
+		while (at != NULL && at > body && at[0] != '[')
+			at--;
+		if (at > body && at[-1] == '!')
+			at--;
+		for (const char *c = body; at != NULL && c < at; c++) {
+			if (*c == '\n') {
+				line++;
+				col = 1;
+			} else if (((unsigned char)*c & 0xC0) != 0x80) {
+				col++;
+			}
+		}
+		if (at == NULL || f->out.links[i].line != line || f->out.links[i].col != col) {
+			print_message("on:\n%s\nlink %s: want %d:%d, the scan has %d:%d\n", body, url,
+			    line, col, f->out.links[i].line, f->out.links[i].col);
+			cmark_node_free(root);
+			return 1;
+		}
+	}
+	cmark_node_free(root);
 	return 0;
 }
 
@@ -269,7 +300,7 @@ test_refs_oracle(void **state)
 	static const char *const piece[] = {
 		"[[R%d]]", "[[R%d]]", "`[[R%d]]`", "\\[[R%d]]", "**[[R%d]]**", "~~[[R%d]]~~",
 		"www.example.com/[[R%d]]", "me@example.com[[R%d]]", "me@example.com [[R%d]]",
-		"[t](p.md)", "`", "``", "```", "|", "\\|", "*", "_", "~", "[", "]", "<b>", "</b>",
+		"[t](p.md)", "[t](L%d.md)", "![i](L%d.png)", "[a *b*](L%d.md)", "`", "``", "```", "|", "\\|", "*", "_", "~", "[", "]", "<b>", "</b>",
 		"&amp;", "\xc3\xa9", "www.example.com", "me@example.com", "https://example.org/a", "x",
 	};
 	static const char *const lead[] = {
