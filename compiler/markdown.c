@@ -162,6 +162,8 @@ struct scan {
 	struct md_out *out;
 	size_t after;         /* just past the last reference found */
 	size_t lafter;        /* just past the start of the last link found */
+	size_t spare;         /* bytes the searches past misplaced nodes may still
+	                       * read: S_index sets it to a few times the body */
 	size_t last_off;      /* the last position asked for, so that many */
 	int last_line, last_col; /* on one line cost one pass over it (0: none) */
 };
@@ -172,6 +174,7 @@ S_index(struct scan *S)
 	if (!S->indexed) {
 		lines_index(&S->lines, S->body, S->len);
 		S->indexed = 1;
+		S->spare = 4 * S->len + 65536;
 	}
 }
 
@@ -241,6 +244,19 @@ S_find(const struct scan *S, size_t lo, size_t end, const char *id, size_t n)
 			return j;
 	}
 	return (size_t)-1;
+}
+
+/* A search over [lo, end) that S->spare pays for, so that a body whose
+ * references or links cannot be found (written with entities, say) costs
+ * time in proportion to its length, not to its length squared. */
+static void
+S_spend(struct scan *S, size_t lo, size_t *end)
+{
+	if (lo >= *end)
+		return;
+	if (*end - lo > S->spare)
+		*end = lo + S->spare;
+	S->spare -= *end - lo;
 }
 
 /* The lines of the block that holds an inline node (its paragraph, heading
@@ -408,9 +424,12 @@ S_text(struct scan *S, cmark_node *node, found_fn fn, void *ctx)
 		 * it is the first after the last one found, in the node's block. */
 		lo = from > node_start + i ? from : node_start + i;
 		at = S_find(S, lo > S->after ? lo : S->after, line_end, lit + i + io, il);
-		if (at == (size_t)-1)
-			at = S_find(S, S->after > block_start ? S->after : block_start, block_end,
-			    lit + i + io, il);
+		if (at == (size_t)-1) {
+			size_t end = block_end;
+			lo = S->after > block_start ? S->after : block_start;
+			S_spend(S, lo, &end);
+			at = S_find(S, lo, end, lit + i + io, il);
+		}
 		if (at == (size_t)-1) {
 			misses++; /* made by entities: not written as a reference */
 			continue;
@@ -483,6 +502,14 @@ S_link_at(const struct scan *S, size_t lo, size_t end, const char *url, int imag
 	return (size_t)-1;
 }
 
+/* end, or less: what S->spare pays for from lo */
+static size_t
+S_window(struct scan *S, size_t lo, size_t end)
+{
+	S_spend(S, lo, &end);
+	return end;
+}
+
 /* Where a link or image starts: at its '[' or '!'. cmark-gfm misplaces it
  * as it does text (S_text): the placed start stands when the first link to
  * the URL after it starts there; else it is the first such link after the
@@ -496,10 +523,11 @@ S_link_start(struct scan *S, cmark_node *node, const char *url, int image)
 	line = S_line_of(S, off);
 	S_block_lines(S, node, S->lines.start[line - 1],
 	    line < S->lines.n ? S->lines.start[line] : S->len, &start, &end);
-	if (off >= S->lafter && off < end && S_link_at(S, off, end, url, image) == off)
+	if (start < S->lafter)
+		start = S->lafter;
+	if (off >= start && off < end && S_link_at(S, off, S_window(S, off, end), url, image) == off)
 		at = off;
-	else if ((at = S_link_at(S, start > S->lafter ? start : S->lafter, end, url, image)) ==
-	    (size_t)-1)
+	else if ((at = S_link_at(S, start, S_window(S, start, end), url, image)) == (size_t)-1)
 		return off;
 	S->lafter = at + 1;
 	return at;
@@ -524,7 +552,7 @@ void
 md_scan(struct md_parser *p, const char *body, size_t len, int line0, struct arena *a,
     struct md_out *out)
 {
-	struct scan S = {body, len, line0, {NULL, 0}, 0, a, out, 0, 0, 0, 0, 0};
+	struct scan S = {.body = body, .len = len, .line0 = line0, .a = a, .out = out};
 	cmark_node *doc;
 	cmark_iter *it;
 	cmark_event_type ev;
@@ -736,7 +764,7 @@ char *
 md_html_tree(struct md_parser *p, cmark_node *doc, const char *body, size_t len,
     const struct md_html *h, size_t *outlen)
 {
-	struct scan S = {body, len, 0, {NULL, 0}, 0, NULL, NULL, 0, 0, 0, 0, 0};
+	struct scan S = {.body = body, .len = len};
 	struct render R = {NULL, 0, 0};
 	struct slugs L = {NULL, 0, 0, {0}, {0}, NULL, 0, 0};
 	cmark_iter *it;

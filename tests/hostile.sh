@@ -149,6 +149,18 @@ with open(sys.argv[1], "w") as f:
 PY
 run markdown-pathological 1 'quotes.md:1:100007: error: reference to unknown id '"'NOPE'"' [ref-unknown]'
 
+# 12b. The same, 100,000 lines of one paragraph, each with a link whose URL
+# is written with an entity: the searches that find nodes cmark-gfm
+# misplaces are paid for by the body's length (unbounded, they took minutes).
+mktree
+printf 'A page.\n' > "$work/t/a&b.md"
+python3 - "$work/t/entities.md" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("".join("&#91;&#91;A]] [t](a&amp;b.md) x\n" for _ in range(100000)))
+PY
+run markdown-unfindable 0 ''
+
 # 13. Front matter never closed; not a mapping; a scalar.
 mktree
 printf -- '---\nid: X\nkind: policy\n' > "$work/t/open.md"
