@@ -259,6 +259,19 @@ S_spend(struct scan *S, size_t lo, size_t *end)
 	S->spare -= *end - lo;
 }
 
+/* The block (paragraph, heading, table cell) that holds an inline node,
+ * or NULL when it is more than 64 inlines deep: for such nesting, made to
+ * be hostile, the walk would cost each node its depth, and the node keeps
+ * the place cmark-gfm gave it. */
+static cmark_node *
+S_block_of(cmark_node *node)
+{
+	for (int depth = 0; node != NULL && depth <= 64; depth++, node = cmark_node_parent(node))
+		if ((cmark_node_get_type(node) & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK)
+			return node;
+	return NULL;
+}
+
 /* The lines of the block that holds an inline node (its paragraph, heading
  * or table cell: block positions are sound), [*start, *end), widened to
  * hold [line_start, line_end). */
@@ -266,13 +279,11 @@ static void
 S_block_lines(struct scan *S, cmark_node *node, size_t line_start, size_t line_end,
     size_t *start, size_t *end)
 {
-	cmark_node *b = node;
+	cmark_node *b = S_block_of(node);
 	int first, last;
 
 	*start = line_start;
 	*end = line_end;
-	while (b != NULL && (cmark_node_get_type(b) & CMARK_NODE_TYPE_MASK) != CMARK_NODE_TYPE_BLOCK)
-		b = cmark_node_parent(b);
 	if (b == NULL || (first = cmark_node_get_start_line(b)) < 1 ||
 	    (last = cmark_node_get_end_line(b)) < first)
 		return;
@@ -323,13 +334,12 @@ S_textlen(cmark_node *n)
 static size_t
 S_lazy(struct scan *S, cmark_node *node, size_t off)
 {
-	cmark_node *b = node;
+	cmark_node *b = S_block_of(node);
 	int line = cmark_node_get_start_line(node);
 	size_t ls, k, want;
 
-	while (b != NULL && cmark_node_get_type(b) != CMARK_NODE_PARAGRAPH)
-		b = cmark_node_parent(b);
-	if (b == NULL || line <= cmark_node_get_start_line(b) || cmark_node_get_start_column(b) < 1)
+	if (b == NULL || cmark_node_get_type(b) != CMARK_NODE_PARAGRAPH ||
+	    line <= cmark_node_get_start_line(b) || cmark_node_get_start_column(b) < 1)
 		return off;
 	ls = S_offset(S, line, 1);
 	for (k = ls; k < S->len && (S->body[k] == ' ' || S->body[k] == '\t' || S->body[k] == '>'); k++)

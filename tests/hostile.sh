@@ -161,6 +161,18 @@ with open(sys.argv[1], "w") as f:
 PY
 run markdown-unfindable 0 ''
 
+# 12c. A reference at each of 100,000 levels of emphasis: finding each one's
+# block costs at most a few steps, not its depth (that was quadratic).
+mktree
+printf -- '---\nid: P1\nkind: policy\ntitle: T\nowner: O\nstatus: draft\n---\n' > "$work/t/p.md"
+python3 - "$work/t/deep.md" <<'PY'
+import sys
+n = 100000
+with open(sys.argv[1], "w") as f:
+    f.write("x " + "*[[P1]] " * n + "y" + "*" * n + "\n")
+PY
+run deep-emphasis-refs 0 ''
+
 # 13. Front matter never closed; not a mapping; a scalar.
 mktree
 printf -- '---\nid: X\nkind: policy\n' > "$work/t/open.md"
