@@ -215,6 +215,33 @@ S_in_text(cmark_node *root, const char *needle)
 	return found;
 }
 
+/* md_html's references, as "R0 R1 ...", for the oracle: a page links
+ * what the check sees. */
+struct linked {
+	char ids[8192];
+	size_t n;
+};
+
+static int
+S_link_ref(void *ctx, const char *id, const char **href, const char **title)
+{
+	struct linked *l = ctx;
+	int k = snprintf(l->ids + l->n, sizeof(l->ids) - l->n, "%s ", id);
+
+	if (k > 0 && (size_t)k < sizeof(l->ids) - l->n)
+		l->n += (size_t)k;
+	*href = "x.html";
+	*title = id;
+	return 1;
+}
+
+static const char *
+S_no_url(void *ctx, const char *url, int image)
+{
+	(void)ctx, (void)url, (void)image;
+	return NULL;
+}
+
 static int
 S_oracle(struct fx *f, const char *body, int nids)
 {
@@ -259,6 +286,23 @@ S_oracle(struct fx *f, const char *body, int nids)
 		    f->out.nrefs, k);
 		cmark_node_free(root);
 		return 1;
+	}
+	/* the page links the same references, in the same order */
+	{
+		struct linked got = {{0}, 0}, want = {{0}, 0};
+		struct md_html h = {S_link_ref, S_no_url, &got, NULL, NULL};
+		size_t hn;
+		for (size_t i = 0; i < f->out.nrefs; i++) {
+			const char *x;
+			S_link_ref(&want, f->out.refs[i].id, &x, &x);
+		}
+		free(md_html(f->p, body, len, &h, &hn));
+		if (strcmp(got.ids, want.ids) != 0) {
+			print_message("on:\n%s\nthe page links %s, the check sees %s\n", body, got.ids,
+			    want.ids);
+			cmark_node_free(root);
+			return 1;
+		}
 	}
 	/* links and images to relative URLs ("Ln.md"), each written once: at
 	 * the '[' or the '!' that opens them */
