@@ -27,6 +27,12 @@ S_hash(const char *s, int fold)
 	return h;
 }
 
+unsigned
+hash_key(const char *key, int fold)
+{
+	return S_hash(key, fold);
+}
+
 static int
 S_equal(const char *a, const char *b, int fold)
 {

@@ -12,6 +12,9 @@ struct hash {
 };
 
 void hash_init(struct hash *h, int fold);
+/* The table's hash of a key (FNV-1a; fold: ASCII letter case ignored), for
+ * callers that keep keys of their own. */
+unsigned hash_key(const char *key, int fold);
 void hash_free(struct hash *h);
 /* The value stored under key, or NULL. */
 void *hash_get(const struct hash *h, const char *key);

@@ -198,18 +198,12 @@ S_offset(struct scan *S, int line, int col)
 static void
 S_pos(struct scan *S, size_t off, int *line, int *col)
 {
-	size_t lo = 0, hi;
+	size_t lo;
 
 	S_index(S);
-	/* the line: a binary search; the column: counted on from the last
-	 * position when it is on the same line, before this one */
-	for (hi = S->lines.n; hi - lo > 1;) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (S->lines.start[mid] <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
+	/* the column: counted on from the last position when it is on the
+	 * same line, before this one */
+	lo = lines_line(&S->lines, off) - 1;
 	if (S->last_line == (int)lo + 1 && S->last_off <= off)
 		*col = S->last_col + (int)text_chars(S->body + S->last_off, off - S->last_off);
 	else
@@ -246,17 +240,19 @@ S_find(const struct scan *S, size_t lo, size_t end, const char *id, size_t n)
 	return (size_t)-1;
 }
 
-/* A search over [lo, end) that S->spare pays for, so that a body whose
- * references or links cannot be found (written with entities, say) costs
- * time in proportion to its length, not to its length squared. */
-static void
-S_spend(struct scan *S, size_t lo, size_t *end)
+/* end, or less: the part of a search over [lo, end) that S->spare still
+ * pays for, so that a body whose references or links cannot be found
+ * (written with entities, say) costs time in proportion to its length, not
+ * to its length squared. */
+static size_t
+S_window(struct scan *S, size_t lo, size_t end)
 {
-	if (lo >= *end)
-		return;
-	if (*end - lo > S->spare)
-		*end = lo + S->spare;
-	S->spare -= *end - lo;
+	if (lo >= end)
+		return end;
+	if (end - lo > S->spare)
+		end = lo + S->spare;
+	S->spare -= end - lo;
+	return end;
 }
 
 /* The block (paragraph, heading, table cell) that holds an inline node,
@@ -272,45 +268,31 @@ S_block_of(cmark_node *node)
 	return NULL;
 }
 
-/* The lines of the block that holds an inline node (its paragraph, heading
- * or table cell: block positions are sound), [*start, *end), widened to
- * hold [line_start, line_end). */
+/* The line that holds body offset off, [*ls, *le) (a text node never spans
+ * two), and the lines of the block that holds the inline node (its
+ * paragraph, heading or table cell: block positions are sound), [*bs, *be),
+ * widened to hold the line. */
 static void
-S_block_lines(struct scan *S, cmark_node *node, size_t line_start, size_t line_end,
-    size_t *start, size_t *end)
+S_lines_around(struct scan *S, cmark_node *node, size_t off, size_t *ls, size_t *le,
+    size_t *bs, size_t *be)
 {
 	cmark_node *b = S_block_of(node);
+	size_t line;
 	int first, last;
 
-	*start = line_start;
-	*end = line_end;
+	S_index(S);
+	line = lines_line(&S->lines, off);
+	*bs = *ls = S->lines.start[line - 1];
+	*be = *le = line < S->lines.n ? S->lines.start[line] : S->len;
 	if (b == NULL || (first = cmark_node_get_start_line(b)) < 1 ||
 	    (last = cmark_node_get_end_line(b)) < first)
 		return;
-	S_index(S);
-	if ((size_t)first <= S->lines.n && S->lines.start[first - 1] < *start)
-		*start = S->lines.start[first - 1];
+	if ((size_t)first <= S->lines.n && S->lines.start[first - 1] < *bs)
+		*bs = S->lines.start[first - 1];
 	if ((size_t)last >= S->lines.n)
-		*end = S->len;
-	else if (S->lines.start[last] > *end)
-		*end = S->lines.start[last];
-}
-
-/* The line (1-based) that holds body offset off. */
-static size_t
-S_line_of(struct scan *S, size_t off)
-{
-	size_t lo = 0, hi;
-
-	S_index(S);
-	for (hi = S->lines.n; lo < hi;) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (S->lines.start[mid] <= off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo > 0 ? lo : 1;
+		*be = S->len;
+	else if (S->lines.start[last] > *be)
+		*be = S->lines.start[last];
 }
 
 /* The bytes of the text of a subtree's literals. */
@@ -404,7 +386,7 @@ static void
 S_text(struct scan *S, cmark_node *node, found_fn fn, void *ctx)
 {
 	const char *lit = cmark_node_get_literal(node);
-	size_t n, from, line_start, line_end, block_start, block_end, line;
+	size_t n, from, line_start, line_end, block_start, block_end;
 
 	if (lit == NULL || strstr(lit, "[[") == NULL)
 		return;
@@ -413,11 +395,7 @@ S_text(struct scan *S, cmark_node *node, found_fn fn, void *ctx)
 	S_index(S);
 	if (from > S->len)
 		from = S->len;
-	/* its line (a text node never spans two) */
-	line = S_line_of(S, from);
-	line_end = line < S->lines.n ? S->lines.start[line] : S->len;
-	line_start = S->lines.start[line - 1];
-	S_block_lines(S, node, line_start, line_end, &block_start, &block_end);
+	S_lines_around(S, node, from, &line_start, &line_end, &block_start, &block_end);
 	size_t misses = 0, node_start = from;
 	for (size_t i = 0; i + 1 < n && misses < 16; i++) {
 		size_t io, il, to, tl, k, at, bs, lo;
@@ -435,10 +413,8 @@ S_text(struct scan *S, cmark_node *node, found_fn fn, void *ctx)
 		lo = from > node_start + i ? from : node_start + i;
 		at = S_find(S, lo > S->after ? lo : S->after, line_end, lit + i + io, il);
 		if (at == (size_t)-1) {
-			size_t end = block_end;
 			lo = S->after > block_start ? S->after : block_start;
-			S_spend(S, lo, &end);
-			at = S_find(S, lo, end, lit + i + io, il);
+			at = S_find(S, lo, S_window(S, lo, block_end), lit + i + io, il);
 		}
 		if (at == (size_t)-1) {
 			misses++; /* made by entities: not written as a reference */
@@ -512,14 +488,6 @@ S_link_at(const struct scan *S, size_t lo, size_t end, const char *url, int imag
 	return (size_t)-1;
 }
 
-/* end, or less: what S->spare pays for from lo */
-static size_t
-S_window(struct scan *S, size_t lo, size_t end)
-{
-	S_spend(S, lo, &end);
-	return end;
-}
-
 /* Where a link or image starts: at its '[' or '!'. cmark-gfm misplaces it
  * as it does text (S_text): the placed start stands when the first link to
  * the URL after it starts there; else it is the first such link after the
@@ -528,11 +496,9 @@ S_window(struct scan *S, size_t lo, size_t end)
 static size_t
 S_link_start(struct scan *S, cmark_node *node, const char *url, int image)
 {
-	size_t off = S_placed(S, node), start, end, line, at;
+	size_t off = S_placed(S, node), ls, le, start, end, at;
 
-	line = S_line_of(S, off);
-	S_block_lines(S, node, S->lines.start[line - 1],
-	    line < S->lines.n ? S->lines.start[line] : S->len, &start, &end);
+	S_lines_around(S, node, off, &ls, &le, &start, &end);
 	if (start < S->lafter)
 		start = S->lafter;
 	if (off >= start && off < end && S_link_at(S, off, S_window(S, off, end), url, image) == off)

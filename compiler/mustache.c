@@ -80,22 +80,11 @@ mu_buf_free(struct mu_buf *b)
 
 enum op_kind { OP_TEXT, OP_VAR, OP_RAW, OP_SECTION, OP_INVERTED, OP_PARTIAL };
 
-/* A key's hash (FNV-1a), kept with every key of a map and every part of a
- * name: a lookup compares strings only where the hashes agree. */
-static unsigned
-S_keyhash(const char *k)
-{
-	unsigned h = 2166136261u;
-
-	for (; *k != '\0'; k++)
-		h = (h ^ (unsigned char)*k) * 16777619u;
-	return h;
-}
-
 /* A name as looked up: "a.b.c" is the parts "a\0b\0c\0", n = 3. */
 struct mu_name {
 	const char *parts;  /* each part NUL-terminated, end to end */
-	const unsigned *h;  /* each part's S_keyhash */
+	const unsigned *h;  /* each part's hash_key, so that a lookup compares strings
+	                     * only where the hashes agree */
 	size_t n;           /* the number of parts; 0 for the implicit iterator "." */
 };
 
@@ -389,7 +378,7 @@ S_name(struct compiler *c, const struct tag *tg, struct mu_name *nm)
 		}
 	h = arena_alloc(&c->t->arena, nm->n * sizeof(*h));
 	for (i = 0; i < nm->n; i++, p += strlen(p) + 1)
-		h[i] = S_keyhash(p);
+		h[i] = hash_key(p, 0);
 	nm->h = h;
 	return 0;
 }
@@ -645,7 +634,7 @@ out:
  * key. */
 struct mu_node {
 	const char *key;
-	unsigned hash;          /* of the key: S_keyhash */
+	unsigned hash;          /* of the key: hash_key */
 	struct mu_val v;
 	struct mu_node *next;
 };
@@ -703,7 +692,7 @@ mu_set(struct arena *a, struct mu_val m, const char *key, struct mu_val v)
 
 	if (m.kind != MU_MAP)
 		return;
-	h = S_keyhash(key);
+	h = hash_key(key, 0);
 	for (struct mu_node *p = m.u.seq->first; p != NULL; p = p->next)
 		if (p->hash == h && strcmp(p->key, key) == 0) {
 			p->v = v;
@@ -755,7 +744,7 @@ S_from_json(struct arena *a, const json_t *v, int depth)
 		out = mu_map(a);
 		/* keys of an object are unique: appended, not searched */
 		json_object_foreach((json_t *)v, k, x)
-			S_append(a, out.u.seq, k, S_keyhash(k), S_from_json(a, x, depth + 1));
+			S_append(a, out.u.seq, k, hash_key(k, 0), S_from_json(a, x, depth + 1));
 		return out;
 	case JSON_ARRAY:
 		out = mu_list(a);
@@ -787,7 +776,7 @@ mu_size(struct mu_val v)
 	}
 }
 
-/* The value of key (whose S_keyhash is h) in v, a map or a JSON object; 0
+/* The value of key (whose hash_key is h) in v, a map or a JSON object; 0
  * when it has none. */
 static int
 S_get(struct mu_val v, const char *key, unsigned h, struct mu_val *out)

@@ -101,12 +101,11 @@ lines_free(struct lines *l)
 	l->n = 0;
 }
 
-void
-lines_pos(const struct lines *l, const char *s, size_t off, int *line, int *col)
+size_t
+lines_line(const struct lines *l, size_t off)
 {
 	size_t lo = 0, hi = l->n;
 
-	/* the last line that starts at or before off */
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (l->start[mid] <= off)
@@ -114,6 +113,14 @@ lines_pos(const struct lines *l, const char *s, size_t off, int *line, int *col)
 		else
 			hi = mid;
 	}
-	*line = (int)lo + 1;
-	*col = (int)text_chars(s + l->start[lo], off - l->start[lo]) + 1;
+	return lo + 1;
+}
+
+void
+lines_pos(const struct lines *l, const char *s, size_t off, int *line, int *col)
+{
+	size_t k = lines_line(l, off) - 1;
+
+	*line = (int)k + 1;
+	*col = (int)text_chars(s + l->start[k], off - l->start[k]) + 1;
 }

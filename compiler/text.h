@@ -23,6 +23,9 @@ struct lines {
 /* Index the lines of s[0..n); free with lines_free. */
 void lines_index(struct lines *l, const char *s, size_t n);
 void lines_free(struct lines *l);
+/* The 1-based line that holds byte offset off (the last that starts at or
+ * before it). */
+size_t lines_line(const struct lines *l, size_t off);
 /* The 1-based line and character column of byte offset off. */
 void lines_pos(const struct lines *l, const char *s, size_t off, int *line, int *col);
 
