@@ -472,7 +472,9 @@ S_listed(const char **v, size_t n, const struct ynode *x)
 int
 config_excluded(const struct config *c, const struct ynode *fm)
 {
-	return S_listed(c->exclude_classification, c->nexclude_classification,
-	           ynode_get(fm, "classification")) ||
-	    S_listed(c->exclude_status, c->nexclude_status, ynode_get(fm, "status"));
+	/* the fields are looked up only when something is left out */
+	return (c->nexclude_classification > 0 && S_listed(c->exclude_classification,
+	           c->nexclude_classification, ynode_get(fm, "classification"))) ||
+	    (c->nexclude_status > 0 &&
+	        S_listed(c->exclude_status, c->nexclude_status, ynode_get(fm, "status")));
 }

@@ -43,6 +43,7 @@ S_entity(struct worker *w, struct doc *doc, const struct ynode *fm, const struct
 
 	e->doc = doc;
 	e->fm = fm;
+	e->title = entity_str(e, "title"); /* read for every link to it */
 	e->cat = -1;
 	e->valid = 1;
 	e->kindname = kind->type == YNODE_SCALAR ? kind->str : "";
@@ -381,7 +382,7 @@ entity_str(const struct entity *e, const char *field)
 const char *
 entity_title(const struct entity *e, const struct catalog *cat)
 {
-	const char *t = entity_str(e, "title");
+	const char *t = e->title;
 
 	if (t == NULL && e->cat >= 0 && (size_t)e->cat < cat->n)
 		t = cat->v[e->cat].title;

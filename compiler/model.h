@@ -58,6 +58,7 @@ struct entity {
 	struct doc *doc;
 	const struct ynode *fm;         /* the front matter mapping */
 	const struct ynode *id_node;
+	const char *title;              /* the front matter's, or NULL: see entity_title */
 	int valid;                      /* passed its schema */
 	int duplicate;                  /* its id was taken by an earlier file */
 	int cat;                        /* catalogue index of a control decision, else -1 */

@@ -1131,8 +1131,8 @@ S_soa_row(struct site *s, int cat, const struct entity *e, char *ids[3])
 	json_object_set_new(row, "theme", S_jstr(c != NULL ? c->theme : "own"));
 	if (e != NULL && !hidden) {
 		json_object_set_new(row, "link", S_elink(s, e));
-		if (entity_str(e, "title") != NULL)
-			title = entity_str(e, "title");
+		if (e->title != NULL)
+			title = e->title;
 	}
 	json_object_set_new(row, "title", S_jstr(hidden && c == NULL ? "" : title));
 	json_object_set_new(row, "missing", json_boolean(e == NULL));
