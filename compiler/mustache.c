@@ -642,6 +642,8 @@ struct mu_node {
 struct mu_seq {
 	struct mu_node *first, *last;
 	size_t n;
+	unsigned long long keys; /* a map's: bit hash % 64 of each key, so that most
+	                          * lookups of a key it lacks stop here */
 };
 
 struct mu_val
@@ -677,6 +679,8 @@ S_append(struct arena *a, struct mu_seq *q, const char *key, unsigned hash, stru
 	p->key = key;
 	p->hash = hash;
 	p->v = v;
+	if (key != NULL)
+		q->keys |= 1ull << (hash & 63);
 	if (q->last != NULL)
 		q->last->next = p;
 	else
@@ -784,6 +788,8 @@ S_get(struct mu_val v, const char *key, unsigned h, struct mu_val *out)
 	const json_t *j;
 
 	if (v.kind == MU_MAP) {
+		if (!((v.u.seq->keys >> (h & 63)) & 1))
+			return 0;
 		for (const struct mu_node *p = v.u.seq->first; p != NULL; p = p->next)
 			if (p->hash == h && strcmp(p->key, key) == 0) {
 				*out = p->v;
