@@ -249,7 +249,7 @@ run_check(struct run *r, const struct options *opt)
 		return 2;
 	md_global_init();
 	flags = (opt->hash_bodies ? MODEL_HASH_BODIES : 0) | (opt->keep_bodies ? MODEL_KEEP_BODIES : 0);
-	model_build(&r->model, &r->src, &r->sch, run_threads(opt), flags, &r->diags);
+	model_build(&r->model, &r->src, &r->sch, run_threads(opt), flags, opt->hooks, &r->diags);
 	r->nfiles += r->model.ndocs;
 	r->pin = (struct plugin_input){&r->model, &r->sch, &r->cfg, &r->src, r->datadir, r->as_of};
 	r->plugins = plugins_load(&r->pin, &r->rules, &r->diags);

@@ -35,6 +35,8 @@ struct options {
 	 * then. NULL for none. */
 	void (*on_model)(struct run *r, void *ctx);
 	void *on_model_ctx;
+	/* The model's hooks (build), or NULL. */
+	const struct model_hooks *hooks;
 };
 
 struct run {

@@ -528,6 +528,13 @@ void
 md_scan(struct md_parser *p, const char *body, size_t len, int line0, struct arena *a,
     struct md_out *out)
 {
+	md_scan_then(p, body, len, line0, a, out, NULL, NULL);
+}
+
+void
+md_scan_then(struct md_parser *p, const char *body, size_t len, int line0, struct arena *a,
+    struct md_out *out, void (*then)(void *ctx, struct cmark_node *tree), void *ctx)
+{
 	struct scan S = {.body = body, .len = len, .line0 = line0, .a = a, .out = out};
 	cmark_node *doc;
 	cmark_iter *it;
@@ -555,6 +562,8 @@ md_scan(struct md_parser *p, const char *body, size_t len, int line0, struct are
 		}
 	}
 	cmark_iter_free(it);
+	if (then != NULL)
+		then(ctx, doc);
 	cmark_node_free(doc);
 	lines_free(&S.lines);
 }

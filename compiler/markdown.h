@@ -46,6 +46,10 @@ struct _cmark_llist *md_extensions(struct md_parser *p);
  * its references and links to out (strings in a). */
 void md_scan(struct md_parser *p, const char *body, size_t len, int line0, struct arena *a,
     struct md_out *out);
+/* md_scan, then then(ctx, tree) with the tree before it is freed (NULL:
+ * none), so that a renderer need not parse the body again. */
+void md_scan_then(struct md_parser *p, const char *body, size_t len, int line0, struct arena *a,
+    struct md_out *out, void (*then)(void *ctx, struct cmark_node *tree), void *ctx);
 void md_out_free(struct md_out *out);
 
 /* Find the [[ID]] or [[ID|text]] that starts at s[0..n) (s[0] == '['): on

@@ -16,6 +16,8 @@ struct job {
 	int flags;
 	struct source *src;
 	const struct schemas *sch;
+	const struct model_hooks *hooks; /* NULL: one pass */
+	int pass;                        /* with hooks: 1 front matter, 2 bodies */
 	atomic_size_t next;
 };
 
@@ -23,6 +25,8 @@ struct worker {
 	struct job *job;
 	struct arena *arena;
 	struct md_parser *md;
+	int thread;
+	struct doc *doc;                 /* the body in hand, for S_then */
 };
 
 static int
@@ -70,6 +74,51 @@ S_entity(struct worker *w, struct doc *doc, const struct ynode *fm, const struct
 		doc->entity = e;
 }
 
+/* The tree of the body in hand, to the build's hook. */
+static void
+S_then(void *ctx, struct cmark_node *tree)
+{
+	struct worker *w = ctx;
+	const struct model_hooks *h = w->job->hooks;
+
+	h->body(h->ctx, w->thread, w->doc, tree);
+}
+
+/* The body's references and links, then the doc's references: its fields'
+ * (val) first, then the body's, all in one array. */
+static void
+S_scan(struct worker *w, struct doc *doc, const char *body, size_t len, int line0,
+    const struct validation *val)
+{
+	const struct model_hooks *h = w->job->hooks;
+
+	w->doc = doc;
+	md_scan_then(w->md, body, len, line0, w->arena, &doc->md,
+	    h != NULL && h->body != NULL ? S_then : NULL, w);
+	doc->nrefs = val->nrefs + doc->md.nrefs;
+	doc->refs = arena_alloc(w->arena, (doc->nrefs + 1) * sizeof(*doc->refs));
+	for (size_t i = 0; i < val->nrefs; i++) {
+		struct ref *r = &doc->refs[i];
+		r->id = val->refs[i].id;
+		r->line = val->refs[i].node->line;
+		r->col = val->refs[i].node->col;
+		r->field = val->refs[i].field;
+		r->from = doc;
+		r->cat = -1;
+	}
+	for (size_t i = 0; i < doc->md.nrefs; i++) {
+		struct ref *r = &doc->refs[val->nrefs + i];
+		r->id = doc->md.refs[i].id;
+		r->text = doc->md.refs[i].text;
+		r->line = doc->md.refs[i].line;
+		r->col = doc->md.refs[i].col;
+		r->from = doc;
+		r->cat = -1;
+	}
+}
+
+/* The first pass over a file (the only one without hooks): read it, check
+ * its text, load its front matter, validate its entity; then its body. */
 static void
 S_parse(struct worker *w, struct doc *doc)
 {
@@ -130,8 +179,7 @@ S_parse(struct worker *w, struct doc *doc)
 		if ((kind = ynode_get(fm, "kind")) != NULL)
 			S_entity(w, doc, fm, kind, &val);
 	}
-	md_scan(w->md, s + fs.body_off, len - fs.body_off, fs.body_line0, w->arena, &doc->md);
-	if (w->job->flags & MODEL_KEEP_BODIES) {
+	if ((w->job->flags & MODEL_KEEP_BODIES) || w->job->hooks != NULL) {
 		doc->body = arena_strndup(w->arena, s + fs.body_off, len - fs.body_off);
 		doc->body_len = len - fs.body_off;
 		doc->body_line0 = fs.body_line0;
@@ -142,29 +190,14 @@ S_parse(struct worker *w, struct doc *doc)
 			h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
 		doc->body_hash = h;
 	}
-
-	/* field references, then the body's, all in one array */
-	doc->nrefs = val.nrefs + doc->md.nrefs;
-	doc->refs = arena_alloc(w->arena, (doc->nrefs + 1) * sizeof(*doc->refs));
-	for (size_t i = 0; i < val.nrefs; i++) {
-		struct ref *r = &doc->refs[i];
-		r->id = val.refs[i].id;
-		r->line = val.refs[i].node->line;
-		r->col = val.refs[i].node->col;
-		r->field = val.refs[i].field;
-		r->from = doc;
-		r->cat = -1;
+	if (w->job->hooks != NULL) {
+		/* the body waits for the second pass */
+		doc->val = arena_alloc(w->arena, sizeof(*doc->val));
+		*doc->val = val;
+	} else {
+		S_scan(w, doc, s + fs.body_off, len - fs.body_off, fs.body_line0, &val);
+		free(val.refs);
 	}
-	for (size_t i = 0; i < doc->md.nrefs; i++) {
-		struct ref *r = &doc->refs[val.nrefs + i];
-		r->id = doc->md.refs[i].id;
-		r->text = doc->md.refs[i].text;
-		r->line = doc->md.refs[i].line;
-		r->col = doc->md.refs[i].col;
-		r->from = doc;
-		r->cat = -1;
-	}
-	free(val.refs);
 	free(data);
 	return;
 fail:
@@ -182,8 +215,16 @@ S_work(void *arg)
 	size_t i;
 
 	w->md = md_new();
-	while ((i = atomic_fetch_add(&job->next, 1)) < job->m->ndocs)
-		S_parse(w, &job->m->docs[i]);
+	while ((i = atomic_fetch_add(&job->next, 1)) < job->m->ndocs) {
+		struct doc *doc = &job->m->docs[i];
+		if (job->pass != 2) {
+			S_parse(w, doc);
+		} else if (doc->val != NULL) {
+			S_scan(w, doc, doc->body, doc->body_len, doc->body_line0, doc->val);
+			free(doc->val->refs);
+			doc->val = NULL;
+		}
+	}
 	md_free(w->md);
 	return NULL;
 }
@@ -287,9 +328,22 @@ S_resolve(struct model *m, const struct schemas *sch, struct diags *d)
 	}
 }
 
+/* S_work on this thread and threads - 1 more. */
+static void
+S_run(struct worker *w, pthread_t *tid, int threads)
+{
+	for (int t = 1; t < threads; t++)
+		if (pthread_create(&tid[t], NULL, S_work, &w[t]) != 0)
+			tid[t] = 0; /* the others take its share */
+	S_work(&w[0]);
+	for (int t = 1; t < threads; t++)
+		if (tid[t])
+			pthread_join(tid[t], NULL);
+}
+
 void
 model_build(struct model *m, struct source *src, const struct schemas *sch, int threads,
-    int flags, struct diags *d)
+    int flags, const struct model_hooks *hooks, struct diags *d)
 {
 	struct job job;
 	struct worker *w;
@@ -324,20 +378,24 @@ model_build(struct model *m, struct source *src, const struct schemas *sch, int 
 		arena_init(&m->arenas[t]);
 		w[t].job = &job;
 		w[t].arena = &m->arenas[t];
+		w[t].thread = t;
 	}
-	for (int t = 1; t < threads; t++)
-		if (pthread_create(&tid[t], NULL, S_work, &w[t]) != 0)
-			tid[t] = 0; /* the others take its share */
-	S_work(&w[0]);
-	for (int t = 1; t < threads; t++)
-		if (tid[t])
-			pthread_join(tid[t], NULL);
+	job.hooks = hooks;
+	job.pass = 1;
+	S_run(w, tid, threads);
+	S_register(m, sch, d);
+	if (hooks != NULL) {
+		if (hooks->ready != NULL)
+			hooks->ready(hooks->ctx, threads);
+		job.pass = 2;
+		atomic_store(&job.next, 0);
+		S_run(w, tid, threads);
+	}
 	free(w);
 	free(tid);
 
 	for (size_t i = 0; i < m->ndocs; i++)
 		diags_move(d, &m->docs[i].diags);
-	S_register(m, sch, d);
 	S_resolve(m, sch, d);
 }
 

@@ -49,6 +49,7 @@ struct doc {
 	size_t body_len;
 	int body_line0;                 /* lines of the file before the body */
 	int failed;                     /* unreadable: syntax or limit error */
+	struct validation *val;         /* field references, between the two passes */
 };
 
 struct entity {
@@ -84,8 +85,20 @@ struct model {
  * MODEL_KEEP_BODIES to keep their text for the renderers. */
 enum { MODEL_HASH_BODIES = 1, MODEL_KEEP_BODIES = 2 };
 
+/* For a renderer that takes each body's tree from the model's own parse, so
+ * that no body is parsed twice (a build). With hooks, the files are read in
+ * two passes: front matter first, then, once every id is registered, ready
+ * is called, and then each body is parsed, scanned and handed to body on
+ * the parsing thread (0 .. threads - 1) before its tree is freed. */
+struct model_hooks {
+	void (*ready)(void *ctx, int threads);
+	void (*body)(void *ctx, int thread, const struct doc *d, struct cmark_node *tree);
+	void *ctx;
+};
+
+/* hooks may be NULL. */
 void model_build(struct model *m, struct source *src, const struct schemas *sch, int threads,
-    int flags, struct diags *d);
+    int flags, const struct model_hooks *hooks, struct diags *d);
 void model_free(struct model *m);
 
 /* A field's value node, or NULL when absent or null. */

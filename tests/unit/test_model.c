@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -118,16 +119,56 @@ static const char S_risk[] =
 static const char S_cat[] =
     "catalog: test\ncontrols:\n  - {id: A.1, theme: t, title: One}\n  - {id: A.2, theme: t, title: Two}\n";
 
+/* What the hooks saw of a build in two passes. */
+struct hooked {
+	struct model *m;
+	pthread_mutex_t lock;
+	int ready, threads;
+	int registered;           /* at ready: every id found, no body read yet */
+	int bodies[8];            /* calls per doc */
+	int bad;                  /* a call with no tree or on no such thread */
+};
+
 static void
-test_model(void **state)
+S_ready(void *ctx, int threads)
 {
+	struct hooked *h = ctx;
+	static const char *const ids[] = {"A.1", "OWN-1", "R-1", "R-2"};
+	int ok = h->m->n == 5;
+
+	for (size_t i = 0; i < sizeof(ids) / sizeof(*ids); i++)
+		ok &= model_find(h->m, ids[i]) != NULL;
+	for (size_t i = 0; i < h->m->ndocs; i++)
+		ok &= h->m->docs[i].nrefs == 0 && h->m->docs[i].md.nrefs == 0;
+	h->ready++;
+	h->threads = threads;
+	h->registered = ok;
+}
+
+static void
+S_body(void *ctx, int thread, const struct doc *d, struct cmark_node *tree)
+{
+	struct hooked *h = ctx;
+
+	pthread_mutex_lock(&h->lock);
+	if (tree == NULL || thread < 0 || thread >= h->threads || h->ready != 1)
+		h->bad++;
+	h->bodies[d - h->m->docs]++;
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* The model of a small tree, built in one pass, or in two with hooks: the
+ * same references, both ways, and the same diagnostics. */
+static size_t
+S_model_case(const struct model_hooks *hooks)
+{
+	size_t ndocs;
 	struct source src;
 	struct schemas sch;
 	struct diags d;
 	struct model m;
 	char cmd[128];
 
-	(void)state;
 	strcpy(S_dir, "/tmp/ismsc-model-XXXXXX");
 	assert_non_null(mkdtemp(S_dir));
 	S_write("isms.yaml", "name: t\n");
@@ -147,7 +188,10 @@ test_model(void **state)
 	assert_int_equal(src.n, 7);
 	assert_string_equal(src.paths[0], "c/A.1.md");
 	assert_true(source_has(&src, "r"));
-	model_build(&m, &src, &sch, 2, 0, &d);
+	if (hooks != NULL)
+		((struct hooked *)hooks->ctx)->m = &m;
+	model_build(&m, &src, &sch, 2, 0, hooks, &d);
+	ndocs = m.ndocs;
 
 	assert_int_equal(m.ndocs, 6);
 	assert_int_equal(m.n, 5);
@@ -207,6 +251,38 @@ test_model(void **state)
 	diags_free(&d);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", S_dir);
 	assert_int_equal(system(cmd), 0);
+	return ndocs;
+}
+
+static void
+test_model(void **state)
+{
+	(void)state;
+	assert_int_equal(S_model_case(NULL), 6);
+}
+
+/* With hooks (a build): ready once, when every id is registered and no
+ * body is read; then each body once, with its tree, on a parsing thread;
+ * and the model is the same as without. */
+static void
+test_model_hooks(void **state)
+{
+	struct hooked h;
+	struct model_hooks hooks = {S_ready, S_body, &h};
+	size_t ndocs;
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	pthread_mutex_init(&h.lock, NULL);
+	ndocs = S_model_case(&hooks);
+	assert_int_equal(h.ready, 1);
+	assert_int_equal(h.threads, 1); /* fewer than 64 files: one thread */
+	assert_true(h.registered);
+	assert_int_equal(h.bad, 0);
+	assert_int_equal(ndocs, 6);
+	for (size_t i = 0; i < ndocs; i++)
+		assert_int_equal(h.bodies[i], 1);
+	pthread_mutex_destroy(&h.lock);
 }
 
 int
@@ -217,6 +293,7 @@ main(void)
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_link_resolve),
 		cmocka_unit_test(test_model),
+		cmocka_unit_test(test_model_hooks),
 	};
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }
