@@ -136,6 +136,7 @@ struct book {
 	struct einfo **own;       /* the organisation's own controls, by id */
 	size_t nown;
 	struct pool *pool;
+	struct frag *frag;        /* doc index -> its body from the model's parse, or NULL */
 	/* this thread's tools */
 	xmlDocPtr doc;            /* owns the nodes made (their names in its dictionary) */
 	const xmlChar *eo[sizeof(S_eonames) / sizeof(*S_eonames)]; /* in doc's dictionary */
@@ -147,6 +148,23 @@ struct book {
 	struct sink *sink;
 	xmlTextWriterPtr w;       /* the frame's writer, onto sink */
 	int level;                /* elements of the frame open */
+};
+
+/* An entity's body as its section holds it, serialised when the model
+ * parsed it (docbook_body), so that the book need not parse it again. */
+struct frag {
+	struct xmlout_raw raw;    /* its blocks, at the section's content's level */
+	int set;                  /* made (raw.n is 0 for a body with no block) */
+};
+
+/* A book planned before the model's bodies are read. */
+struct docbook {
+	struct docbook_input in;  /* the caller's, completed before the writing */
+	struct book B;            /* the plan, and the main thread's tools */
+	struct pool P;
+	struct book *tw;          /* docbook_body's books, one per parsing thread */
+	int ntw;
+	int ok;                   /* B's tools are made and the plan with them */
 };
 
 /* The conversion of one Markdown body. */
@@ -1825,6 +1843,22 @@ S_done_with(struct book *B, const struct doc *doc, cmark_node *root)
 		cmark_node_free(root);
 }
 
+/* e's body (root, the tree of its Markdown) into s, its section headed
+ * heading: without its leading h1 when that repeats the title. */
+static void
+S_entity_body(struct book *B, const struct entity *e, cmark_node *root, const char *heading,
+    xmlNodePtr s)
+{
+	const char *title = entity_title(e, B->cat);
+	struct sbuf h1 = {NULL, 0, 0};
+	cmark_node *skip = S_first_h1(root, &h1);
+
+	if (skip != NULL && strcmp(h1.s, heading) != 0 && (title == NULL || strcmp(h1.s, title) != 0))
+		skip = NULL;
+	S_body(B, e->doc, root, skip, s);
+	free(h1.s);
+}
+
 /* An entity as a component or section named el under parent: xml:id,
  * "ID Title", facts, measurements, body. */
 static void
@@ -1832,9 +1866,9 @@ S_entity(struct book *B, xmlNodePtr parent, const struct entity *e, const char *
 {
 	xmlNodePtr s = S_el(B, parent, el);
 	char *heading = S_heading(B, e);
-	const char *title = entity_title(e, B->cat);
-	cmark_node *root = S_parse(B, e->doc), *skip;
-	struct sbuf h1 = {NULL, 0, 0};
+	const struct frag *f = B->frag != NULL ? &B->frag[e->doc - B->m->docs] : NULL;
+	cmark_node *root = NULL;
+	xmlNodePtr raw = NULL;
 
 	S_setid(B, s, S_xmlid(B, e));
 	S_eltext(B, s, "title", heading);
@@ -1843,14 +1877,25 @@ S_entity(struct book *B, xmlNodePtr parent, const struct entity *e, const char *
 		S_measurements(B, s, e);
 	if (S_is(e, "policy") || S_is(e, "procedure"))
 		S_history(B, s, e);
-	/* a body that starts with its own title as h1 (as most do) */
-	skip = S_first_h1(root, &h1);
-	if (skip != NULL && strcmp(h1.s, heading) != 0 && (title == NULL || strcmp(h1.s, title) != 0))
-		skip = NULL;
-	S_body(B, e->doc, root, skip, s);
+	if (f != NULL && f->set) {
+		/* the body as docbook_body serialised it, in its place */
+		if (f->raw.n > 0)
+			(raw = S_el(B, s, "serialised-body"))->_private = (void *)&f->raw;
+		/* xmlNodeDump, which writes what xmlout_node does not know,
+		 * would not know the stand-in: no section holds such a node
+		 * today, but if one did, the body is parsed as before */
+		if (raw != NULL && !xmlout_known(s)) {
+			S_remove(raw);
+			raw = NULL;
+			f = NULL;
+		}
+	}
+	if (f == NULL || !f->set) {
+		root = S_parse(B, e->doc);
+		S_entity_body(B, e, root, heading, s);
+	}
 	S_need_block(B, s);
 	S_done_with(B, e->doc, root);
-	free(h1.s);
 	free(heading);
 }
 
@@ -1946,6 +1991,14 @@ S_job_run(struct book *B, struct job *j)
 	if (B->in->stop == NULL || !__atomic_load_n(B->in->stop, __ATOMIC_RELAXED))
 		j->fn(B, h, j);
 	S_serialise(B, h, j->level, *slot);
+	if (j->e != NULL && B->frag != NULL) {
+		/* written: the body's text is no longer needed (each entity has
+		 * one piece, and only this thread reads it) */
+		struct frag *f = &B->frag[j->e->doc - B->m->docs];
+		free((void *)f->raw.s);
+		f->raw.s = NULL;
+		f->raw.n = 0;
+	}
 }
 
 /* The first free job no more than JOB_WINDOW ahead of the writer, or
@@ -2324,76 +2377,184 @@ S_xml_ns(xmlDocPtr doc)
 	return ns;
 }
 
-int
-docbook_write(const struct docbook_input *in, const char *path)
+/* The parts of B that the plan needs, its tools and the plan: 0, or -1. */
+static int
+S_prepare(struct docbook *db, const struct docbook_input *in)
 {
-	struct book B, plan;
-	struct pool P;
+	struct book *B = &db->B;
+
+	db->in = *in;
+	xmlInitParser();
+	md_global_init();
+	pthread_mutex_init(&db->P.lock, NULL);
+	pthread_cond_init(&db->P.cond, NULL);
+	B->in = &db->in;
+	B->m = in->m;
+	B->cat = &in->sch->cat;
+	B->pool = &db->P;
+	arena_init(&B->a);
+	hash_init(&B->ids, 1);
+	B->db = xmlNewNs(NULL, (const xmlChar *)DB_NS, NULL);
+	B->xlink = xmlNewNs(NULL, (const xmlChar *)XLINK_NS, (const xmlChar *)"xlink");
+	if (S_tools(B) != 0 || (B->xml = S_xml_ns(B->doc)) == NULL || B->db == NULL ||
+	    B->xlink == NULL)
+		return -1;
+	S_plan(B);
+	return 0;
+}
+
+struct docbook *
+docbook_new(const struct docbook_input *in, int threads)
+{
+	struct docbook *db = xcalloc(1, sizeof(*db));
+
+	db->ok = S_prepare(db, in) == 0;
+	if (db->ok && threads > 0) {
+		db->B.frag = xcalloc(in->m->ndocs + 1, sizeof(*db->B.frag));
+		db->tw = xcalloc((size_t)threads, sizeof(*db->tw));
+		for (int t = 0; t < threads; t++) {
+			db->tw[t] = db->B; /* the plan, with tools of its own */
+			db->ntw = t + 1;
+			if (S_tools(&db->tw[t]) != 0) {
+				db->ok = 0;
+				break;
+			}
+		}
+	}
+	return db;
+}
+
+void
+docbook_body(struct docbook *db, int thread, const struct doc *d, struct cmark_node *root)
+{
+	struct book *W;
+	const struct entity *e = d->entity;
+	struct frag *f;
+	xmlNodePtr holder;
+	xmlBufferPtr out;
+	char *heading;
+	int level;
+
+	if (!db->ok || thread < 0 || thread >= db->ntw || e == NULL || S_xmlid(&db->B, e) == NULL)
+		return; /* no section: plain pages are appendices, built as before */
+	W = &db->tw[thread];
+	f = &W->frag[d - W->m->docs];
+	level = e == W->scope ? 2 : 3; /* the content of the preface, or of a chapter's section */
+	holder = S_el(W, NULL, "section");
+	heading = S_heading(W, e);
+	S_entity_body(W, e, root, heading, holder);
+	free(heading);
+	if ((out = xmlBufferCreate()) == NULL) {
+		xmlFreeNode(holder);
+		return;
+	}
+	/* as S_serialise and xmlout_node would write the section's blocks:
+	 * each guarded, a new line and the level's indentation between them */
+	for (xmlNodePtr c = holder->children; c != NULL; c = c->next) {
+		S_guard(W, c);
+		if (c != holder->children)
+			S_indent(out, level);
+		(void)xmlout_node(out, W->doc, c, level);
+	}
+	/* kept until the book is written: no more than its size */
+	f->raw.n = (size_t)xmlBufferLength(out);
+	f->raw.s = f->raw.n > 0 ? memcpy(xmalloc(f->raw.n), xmlBufferContent(out), f->raw.n) : NULL;
+	f->set = 1;
+	xmlBufferFree(out);
+	xmlFreeNode(holder);
+}
+
+int
+docbook_write_planned(struct docbook *db, const struct docbook_input *in, const char *path)
+{
+	struct book *B = &db->B, plan;
+	struct pool *P = &db->P;
 	struct sink k = {NULL, 0};
 	xmlOutputBufferPtr out;
 	pthread_t tid[3];
 	int rc = -1, nw = 0;
 
-	memset(&B, 0, sizeof(B));
-	memset(&P, 0, sizeof(P));
+	if (!db->ok) {
+		errno = ENOMEM;
+		return -1;
+	}
+	db->in = *in;
 	if ((k.fp = fopen(path, "wb")) == NULL)
 		return -1;
 	setvbuf(k.fp, NULL, _IOFBF, 1 << 20); /* libxml2 hands over 4 kB at a time */
-	xmlInitParser();
-	md_global_init();
-	pthread_mutex_init(&P.lock, NULL);
-	pthread_cond_init(&P.cond, NULL);
-	B.in = in;
-	B.m = in->m;
-	B.cat = &in->sch->cat;
-	B.pool = &P;
-	B.sink = &k;
-	arena_init(&B.a);
-	hash_init(&B.ids, 1);
-	B.db = xmlNewNs(NULL, (const xmlChar *)DB_NS, NULL);
-	B.xlink = xmlNewNs(NULL, (const xmlChar *)XLINK_NS, (const xmlChar *)"xlink");
+	B->sink = &k;
 	out = xmlOutputBufferCreateIO(S_write, NULL, &k, NULL);
-	if (out != NULL && (B.w = xmlNewTextWriter(out)) == NULL)
+	if (out != NULL && (B->w = xmlNewTextWriter(out)) == NULL)
 		xmlOutputBufferClose(out);
-	if (S_tools(&B) != 0 || (B.xml = S_xml_ns(B.doc)) == NULL || B.db == NULL ||
-	    B.xlink == NULL || B.w == NULL) {
+	if (B->w == NULL) {
 		k.err = ENOMEM;
 	} else {
-		S_plan(&B);
-		plan = B; /* what workers copy, unchanged while they run */
-		for (int i = S_nworkers(P.n, in->threads); nw < i; nw++)
+		plan = *B; /* what workers copy, unchanged while they run */
+		for (int i = S_nworkers(P->n, db->in.threads); nw < i; nw++)
 			if (pthread_create(&tid[nw], NULL, S_worker, &plan) != 0)
 				break; /* the main thread builds what it would have */
-		S_book(&B);
+		S_book(B);
 		for (int i = 0; i < nw; i++)
 			pthread_join(tid[i], NULL);
 	}
-	if (B.w != NULL)
-		xmlFreeTextWriter(B.w); /* flushes */
+	if (B->w != NULL)
+		xmlFreeTextWriter(B->w); /* flushes */
+	B->w = NULL;
+	B->sink = NULL;
 	if (fclose(k.fp) != 0 && k.err == 0)
 		k.err = errno != 0 ? errno : EIO;
 	if (k.err == 0)
 		rc = 0;
-	for (size_t i = 0; i < JOB_WINDOW; i++)
-		if (P.slots[i] != NULL)
-			xmlBufferFree(P.slots[i]);
-	free(P.v);
-	pthread_mutex_destroy(&P.lock);
-	pthread_cond_destroy(&P.cond);
-	S_tools_free(&B); /* the xml: namespace with the document */
-	if (B.db != NULL)
-		xmlFreeNs(B.db);
-	if (B.xlink != NULL)
-		xmlFreeNs(B.xlink);
-	hash_free(&B.ids);
-	arena_free(&B.a);
-	free(B.ev);
-	free(B.bydoc);
-	free(B.soa);
-	free(B.trace);
-	free(B.page);
-	free(B.own);
 	if (rc != 0)
 		errno = k.err != 0 ? k.err : EIO;
+	return rc;
+}
+
+void
+docbook_free(struct docbook *db)
+{
+	struct book *B;
+	struct pool *P;
+
+	if (db == NULL)
+		return;
+	B = &db->B;
+	P = &db->P;
+	for (size_t i = 0; i < JOB_WINDOW; i++)
+		if (P->slots[i] != NULL)
+			xmlBufferFree(P->slots[i]);
+	free(P->v);
+	pthread_mutex_destroy(&P->lock);
+	pthread_cond_destroy(&P->cond);
+	for (int t = 0; t < db->ntw; t++)
+		S_tools_free(&db->tw[t]);
+	free(db->tw);
+	for (size_t i = 0; B->frag != NULL && i < B->m->ndocs; i++)
+		free((void *)B->frag[i].raw.s);
+	free(B->frag);
+	S_tools_free(B); /* the xml: namespace with the document */
+	if (B->db != NULL)
+		xmlFreeNs(B->db);
+	if (B->xlink != NULL)
+		xmlFreeNs(B->xlink);
+	hash_free(&B->ids);
+	arena_free(&B->a);
+	free(B->ev);
+	free(B->bydoc);
+	free(B->soa);
+	free(B->trace);
+	free(B->page);
+	free(B->own);
+	free(db);
+}
+
+int
+docbook_write(const struct docbook_input *in, const char *path)
+{
+	struct docbook *db = docbook_new(in, 0);
+	int rc = docbook_write_planned(db, in, path), err = errno;
+
+	docbook_free(db);
+	errno = err;
 	return rc;
 }

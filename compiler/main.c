@@ -220,7 +220,9 @@ S_inside(const char *src, const char *out)
  * if the rules find errors. */
 struct early {
 	struct site_options *so;
-	struct site *site;
+	struct run *r;
+	struct site *opened;          /* at the model's ready hook, for the bodies */
+	struct site *site;            /* started */
 	char *tdir;
 };
 
@@ -232,6 +234,26 @@ S_templates_of(struct run *r, struct site_options *so, struct early *e)
 		so->templates = e->tdir = xasprintf("%s/%s", r->opt->src, r->cfg.templates);
 }
 
+/* The model's ids are registered: open the site, so that each body is
+ * rendered from the model's own parse of it. */
+static void
+S_ready(void *ctx, int threads)
+{
+	struct early *e = ctx;
+
+	S_templates_of(e->r, e->so, e);
+	e->opened = site_open(e->r, e->so, threads);
+}
+
+static void
+S_body(void *ctx, int thread, const struct doc *d, struct cmark_node *tree)
+{
+	struct early *e = ctx;
+
+	if (e->opened != NULL)
+		site_body(e->opened, thread, d, tree);
+}
+
 static void
 S_early(struct run *r, void *ctx)
 {
@@ -239,16 +261,17 @@ S_early(struct run *r, void *ctx)
 	size_t errors, warnings;
 
 	diags_count(&r->diags, &r->rules, &errors, &warnings);
-	if (errors > 0 || (r->opt->werror && warnings > 0))
+	if (e->opened == NULL || errors > 0 || (r->opt->werror && warnings > 0))
 		return;
-	S_templates_of(r, e->so, e);
-	e->site = site_start(r, e->so);
+	e->site = site_start(e->opened);
+	e->opened = NULL;
 }
 
 static int
 S_build(struct options *opt, struct site_options *so, const char *const *pos, int npos)
 {
-	struct early early = {NULL, NULL, NULL};
+	struct early early = {NULL, NULL, NULL, NULL, NULL};
+	struct model_hooks hooks = {S_ready, S_body, &early};
 	struct run run;
 	char *out = NULL, *skip;
 	int status;
@@ -268,8 +291,12 @@ S_build(struct options *opt, struct site_options *so, const char *const *pos, in
 	opt->keep_bodies = 1;
 	opt->on_model = S_early;
 	opt->on_model_ctx = &early;
+	opt->hooks = &hooks;
 	early.so = so;
+	early.r = &run;
 	status = run_check(&run, opt);
+	site_close(early.opened); /* not started: the model had errors */
+	early.opened = NULL;
 	if (status == 0)
 		status = run_report(&run);
 	if (early.site != NULL) {

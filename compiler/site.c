@@ -64,6 +64,9 @@ struct site {
 	size_t next;                  /* the next doc for a thread */
 	unsigned char *done;          /* doc index -> its page is written (from the book's parse) */
 	struct md_parser *render;     /* lends its extensions to md_html_tree; never parses */
+	struct docbook *book_plan;    /* the book planned at site_open, or NULL */
+	char **html;                  /* doc index -> its body's HTML from the model's parse, or NULL */
+	size_t *htmllen;
 	char dberr[256];              /* why isms.xml could not be written */
 	struct mandatory_item mand[MANDATORY_N]; /* documented information, found once */
 	const struct site_options *so;
@@ -509,7 +512,16 @@ S_render_body(struct site *s, struct md_parser *p, struct cmark_node *const *tre
 {
 	struct bodyctx B = {s, d, root, {0}};
 	struct md_html h = {S_body_ref, S_body_url, &B, S_reserved, id_prefix};
+	size_t i = S_docno(s, d);
+	char *html;
 
+	if (s->html != NULL && s->html[i] != NULL && id_prefix == NULL) {
+		/* rendered from the model's parse (site_body): taken once */
+		html = s->html[i];
+		*len = s->htmllen[i];
+		s->html[i] = NULL;
+		return html;
+	}
 	if (tree != NULL)
 		return md_html_tree(s->render, *tree, d->body, d->body_len, &h, len);
 	if (d->body == NULL) {
@@ -996,6 +1008,8 @@ S_book_page(void *ctx, const struct doc *d, struct cmark_node *root)
 	size_t i = S_docno(s, d);
 	struct mu_buf b = {NULL, 0, 0};
 
+	if (root == NULL && d->body_len > 0 && (s->html == NULL || s->html[i] == NULL))
+		return; /* the book had its body from the model, the page did not: later */
 	if (s->href[i] == NULL || __atomic_load_n(&s->failed, __ATOMIC_RELAXED) ||
 	    __atomic_exchange_n(&s->done[i], 1, __ATOMIC_RELAXED))
 		return;
@@ -2279,6 +2293,11 @@ S_free(struct site *s)
 		free(s->copies[i]);
 	free(s->copies);
 	free(s->done);
+	for (size_t i = 0; s->html != NULL && i < s->m->ndocs; i++)
+		free(s->html[i]);
+	free(s->html);
+	free(s->htmllen);
+	docbook_free(s->book_plan);
 	md_free(s->render);
 	json_decref(s->base);
 	output_free(&s->out);
@@ -2287,15 +2306,22 @@ S_free(struct site *s)
 }
 
 /* isms.xml; with pages set, the pages of the bodies it parses too. */
+static struct docbook_input
+S_book_input(struct site *s, int pages)
+{
+	return (struct docbook_input){s->m, s->sch, s->cfg, s->r->as_of,
+	    s->r->hist.checked ? s->r->hist.head : NULL, run_threads(s->r->opt), &s->r->hist,
+	    pages ? S_book_page : NULL, s, &s->failed};
+}
+
 static void
 S_docbook(struct site *s, int pages)
 {
 	char *path = xasprintf("%s/isms.xml", s->out.tmp);
-	struct docbook_input in = {s->m, s->sch, s->cfg, s->r->as_of,
-	    s->r->hist.checked ? s->r->hist.head : NULL, run_threads(s->r->opt), &s->r->hist,
-	    pages ? S_book_page : NULL, s, &s->failed};
+	struct docbook_input in = S_book_input(s, pages);
 
-	if (docbook_write(&in, path) != 0) {
+	if ((s->book_plan != NULL ? docbook_write_planned(s->book_plan, &in, path)
+	    : docbook_write(&in, path)) != 0) {
 		snprintf(s->dberr, sizeof(s->dberr), "cannot write isms.xml: %s", strerror(errno));
 		S_failed(s);
 	}
@@ -2329,6 +2355,7 @@ S_prepare(struct site *s, struct run *r, const struct site_options *so, int loud
 	s->tdirs[1] = s->tdir;
 	json_object_seed(1);
 	S_hrefs(s);
+	s->render = md_new();
 	if (output_open(&s->out) != 0) {
 		if (loud)
 			fprintf(stderr, "ismsc: %s\n", s->out.err);
@@ -2374,7 +2401,6 @@ S_begin(struct site *s, int loud)
 	for (size_t i = 0; i <= s->nkinds; i++)
 		s->vnavs[i] = mu_from_json(&s->varena, s->navs[i]);
 	s->done = xcalloc(s->m->ndocs + 1, 1);
-	s->render = md_new();
 	s->booked = pthread_create(&s->book, NULL, S_docbook_thread, s) == 0;
 	return 0;
 }
@@ -2465,16 +2491,58 @@ site_build(struct run *r, const struct site_options *so)
 }
 
 struct site *
-site_start(struct run *r, const struct site_options *so)
+site_open(struct run *r, const struct site_options *so, int threads)
 {
 	struct site *s = xcalloc(1, sizeof(*s));
+	struct docbook_input in;
 
-	if (so->format != SITE_ALL || S_prepare(s, r, so, 0) != 0 || S_begin(s, 0) != 0) {
+	if (so->format != SITE_ALL || S_prepare(s, r, so, 0) != 0) {
 		S_free(s);
 		free(s);
 		return NULL;
 	}
+	s->html = xcalloc(s->m->ndocs + 1, sizeof(*s->html));
+	s->htmllen = xcalloc(s->m->ndocs + 1, sizeof(*s->htmllen));
+	in = S_book_input(s, 1);
+	s->book_plan = docbook_new(&in, threads);
 	return s;
+}
+
+void
+site_body(struct site *s, int thread, const struct doc *d, struct cmark_node *tree)
+{
+	size_t i = S_docno(s, d);
+	char *root, *html;
+
+	/* the book first: the page's rendering changes the tree */
+	docbook_body(s->book_plan, thread, d, tree);
+	if (d->entity == NULL || s->href[i] == NULL)
+		return; /* plain pages are few: they parse on their own */
+	root = S_rootof(s->href[i]);
+	html = S_render_body(s, NULL, &tree, d, root, NULL, &s->htmllen[i]);
+	/* kept until the page is made: no more than its size */
+	s->html[i] = memcpy(xmalloc(s->htmllen[i] + 1), html, s->htmllen[i] + 1);
+	free(html);
+	free(root);
+}
+
+struct site *
+site_start(struct site *s)
+{
+	if (S_begin(s, 0) != 0) {
+		site_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+site_close(struct site *s)
+{
+	if (s == NULL)
+		return;
+	S_free(s);
+	free(s);
 }
 
 int

@@ -25,12 +25,27 @@ int site_precheck(const struct site_options *so, const char *src);
 int site_build(struct run *r, const struct site_options *so);
 
 struct site;
+struct cmark_node;
 
-/* Start the site of a run whose model is read but whose rules have not run:
+/* Open the site of a run whose ids are registered but whose bodies are not
+ * read yet (the model's ready hook, with its threads): the temporary folder
+ * beside OUT, every page's link and the book's plan. NULL when it cannot open so (nothing said: site_build
+ * says it later). */
+struct site *site_open(struct run *r, const struct site_options *so, int threads);
+
+/* The model's body hook: d's body rendered now from tree, the model's own
+ * parse, so that it is parsed once for the check and the whole site. On
+ * the parsing threads, any number at once. */
+void site_body(struct site *s, int thread, const struct doc *d, struct cmark_node *tree);
+
+/* Start an open site once the model is read but its rules have not run:
  * the book, and with it the pages of entities, on threads of their own,
- * into the temporary folder beside OUT, while the caller runs the rules.
- * NULL when it cannot start so (nothing said: site_build says it later). */
-struct site *site_start(struct run *r, const struct site_options *so);
+ * while the caller runs the rules. NULL when it cannot start (s is then
+ * closed). */
+struct site *site_start(struct site *s);
+
+/* Throw away a site opened but not started: its folder too. Accepts NULL. */
+void site_close(struct site *s);
 
 /* Finish a started site. With status 0 (the rules found no errors), write
  * the rest and put it in place, and return as site_build does; with

@@ -160,7 +160,10 @@ xmlout_node(xmlBufferPtr out, xmlDocPtr doc, xmlNodePtr root, int level)
 	for (;;) {
 		if (cur != root && format && indent && cur->type != XML_TEXT_NODE)
 			S_indent(o, level);
-		if (cur->type == XML_ELEMENT_NODE) {
+		if (cur->type == XML_ELEMENT_NODE && cur->_private != NULL) {
+			const struct xmlout_raw *raw = cur->_private;
+			S_put(o, raw->s, raw->n);
+		} else if (cur->type == XML_ELEMENT_NODE) {
 			S_put(o, "<", 1);
 			S_name(o, cur->ns, cur->name);
 			for (xmlAttrPtr a = cur->properties; a != NULL; a = a->next) {

@@ -23,4 +23,14 @@ int xmlout_node(xmlBufferPtr out, xmlDocPtr doc, xmlNodePtr n, int level);
  * writes other characters as references then). */
 int xmlout_known(xmlNodePtr root);
 
+/* XML serialised already, at the level of the element that stands for it
+ * (an element without attributes or children whose _private points here):
+ * xmlout_node writes the text in its place, without the indentation that
+ * goes before it. xmlNodeDump knows nothing of it: a tree that holds one
+ * must pass xmlout_known. */
+struct xmlout_raw {
+	const char *s;
+	size_t n;
+};
+
 #endif

@@ -512,6 +512,133 @@ test_page_hook(void **state)
 	run_free(&r);
 }
 
+/* A book planned at the model's ready hook and given each body from the
+ * model's own parse. */
+struct planned {
+	struct run *r;
+	struct docbook *db;
+	int threads;
+	pthread_mutex_t lock;
+	int bodies;
+};
+
+static void
+S_planned_ready(void *ctx, int threads)
+{
+	struct planned *P = ctx;
+	struct run *r = P->r;
+
+	P->threads = threads;
+	P->db = docbook_new(&(struct docbook_input){&r->model, &r->sch, &r->cfg, r->as_of, NULL, 4,
+	    NULL, NULL, NULL, NULL}, threads);
+}
+
+static void
+S_planned_body(void *ctx, int thread, const struct doc *d, struct cmark_node *tree)
+{
+	struct planned *P = ctx;
+
+	assert_true(thread >= 0 && thread < P->threads);
+	docbook_body(P->db, thread, d, tree);
+	pthread_mutex_lock(&P->lock);
+	P->bodies++;
+	pthread_mutex_unlock(&P->lock);
+}
+
+/* A file's bytes, to free. */
+static char *
+S_slurp(const char *path, size_t *n)
+{
+	FILE *fp = fopen(path, "rb");
+	char *s;
+	long len;
+
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	len = ftell(fp);
+	rewind(fp);
+	s = malloc((size_t)len + 1);
+	assert_int_equal(fread(s, 1, (size_t)len, fp), (size_t)len);
+	fclose(fp);
+	*n = (size_t)len;
+	return s;
+}
+
+/* A build parses each body once: the book takes its sections' bodies from
+ * the model's parse, on the model's threads, and is byte for byte the book
+ * that parses them itself. The page hook then gets no tree for those (the
+ * site has their HTML from the same parse), and still gets plain pages'.
+ * Bodies of every kind: the scope (the preface, a level higher), a leading
+ * h1 that repeats the title and one that does not, nested headings, lists,
+ * tables, code, links and images with non-ASCII text, an empty body. */
+static void
+test_planned(void **state)
+{
+	struct planned P = {NULL, NULL, 0, PTHREAD_MUTEX_INITIALIZER, 0};
+	struct model_hooks hooks = {S_planned_ready, S_planned_body, &P};
+	struct options opt = {.src = S_dir, .keep_bodies = 1, .threads = 4, .quiet = 1,
+	    .as_of = "2026-11-01", .hooks = &hooks};
+	struct seen S = {PTHREAD_MUTEX_INITIALIZER, NULL, NULL, NULL};
+	static const char *const bodies[] = {
+		"# T\n\nThe title again, left out.\n",
+		"# Another head\n\nKept: it is not the title.\n",
+		"Text.\n\n### Skipped a level\n\n- a\n  - [[POL-001]]\n\n## Two\n\n> quote\n",
+		"| a | b |\n|---|---|\n| [[POL-002]] | `[[POL-003]]` |\n\n```\n[[NOPE]]\n```\n",
+		"See [Größe](https://de.wikipedia.org/wiki/Größe) and ![i](img.png \"é\").\n",
+		"1. one\n2. two\n\n---\n\n- [x] done\n- [ ] not\n",
+		"",
+	};
+	struct run r;
+	char a[128], b[128];
+	char *x, *y;
+	size_t nx, ny;
+
+	(void)state;
+	P.r = &r;
+	S_write("isms.yaml", "name: t\n");
+	S_put_policy("a/scope.md", "POL-SCOPE", "Scope", "clauses: [\"4.3\"]\n", "# Scope\n\n## In\n\nAll.\n");
+	for (int i = 0; i < 70; i++) {
+		char path[32], id[16];
+		snprintf(path, sizeof(path), "p/%03d.md", i);
+		snprintf(id, sizeof(id), "POL-%03d", i);
+		S_put_policy(path, id, "T", "", bodies[i % 7]);
+	}
+	S_write("q.md", "# A page\n\n- [x] done [[POL-004]]\n");
+	assert_int_equal(run_check(&r, &opt), 0);
+	assert_int_equal(P.threads, 4);
+	assert_int_equal(P.bodies, 72);
+	S.m = &r.model;
+	S.calls = calloc(r.model.ndocs, sizeof(*S.calls));
+	S.html = calloc(r.model.ndocs, sizeof(*S.html));
+	snprintf(a, sizeof(a), "%s/planned.xml", S_dir);
+	snprintf(b, sizeof(b), "%s/own.xml", S_dir);
+	assert_int_equal(docbook_write_planned(P.db, &(struct docbook_input){&r.model, &r.sch,
+	    &r.cfg, r.as_of, NULL, 4, NULL, S_seen, &S, NULL}, a), 0);
+	for (size_t i = 0; i < r.model.ndocs; i++) {
+		/* one call each; a tree only for the plain page */
+		assert_int_equal(S.calls[i], 1);
+		if (r.model.docs[i].entity != NULL)
+			assert_null(S.html[i]);
+		else
+			assert_non_null(S.html[i]);
+		free(S.html[i]);
+	}
+	docbook_free(P.db);
+	assert_int_equal(docbook_write(&(struct docbook_input){&r.model, &r.sch, &r.cfg, r.as_of,
+	    NULL, 4, NULL, NULL, NULL, NULL}, b), 0);
+	x = S_slurp(a, &nx);
+	y = S_slurp(b, &ny);
+	assert_int_equal(nx, ny);
+	assert_memory_equal(x, y, nx);
+	assert_non_null(strstr(x, "wiki/Gr%C3%B6%C3%9Fe\">Größe</link>"));
+	assert_non_null(strstr(x, "<preface"));
+	free(x);
+	free(y);
+	free(S.calls);
+	free(S.html);
+	run_free(&r);
+}
+
 static void
 test_write_fails(void **state)
 {
@@ -541,6 +668,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_hostile, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_threads, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_page_hook, S_setup, S_teardown),
+		cmocka_unit_test_setup_teardown(test_planned, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_write_fails, S_setup, S_teardown),
 	};
 	int rc = cmocka_run_group_tests_name("docbook", tests, NULL, NULL);
