@@ -80,12 +80,36 @@ mu_buf_free(struct mu_buf *b)
 
 enum op_kind { OP_TEXT, OP_VAR, OP_RAW, OP_SECTION, OP_INVERTED, OP_PARTIAL };
 
+/* A key as a lookup compares it: its hash_key, its length and its first
+ * eight bytes, zero-padded. Keys of eight bytes or fewer, nearly all of
+ * them, are then told apart without comparing strings. */
+struct mu_key {
+	uint64_t head;
+	unsigned hash, len;
+};
+
+static struct mu_key
+S_key(const char *s)
+{
+	struct mu_key k = {0, hash_key(s, 0), (unsigned)strlen(s)};
+
+	memcpy(&k.head, s, k.len < 8 ? k.len : 8);
+	return k;
+}
+
+/* Whether key a (text as) is key b (text bs). */
+static inline int
+S_key_is(const struct mu_key *a, const char *as, const struct mu_key *b, const char *bs)
+{
+	return a->hash == b->hash && a->head == b->head && a->len == b->len &&
+	    (a->len <= 8 || memcmp(as + 8, bs + 8, a->len - 8) == 0);
+}
+
 /* A name as looked up: "a.b.c" is the parts "a\0b\0c\0", n = 3. */
 struct mu_name {
-	const char *parts;  /* each part NUL-terminated, end to end */
-	const unsigned *h;  /* each part's hash_key, so that a lookup compares strings
-	                     * only where the hashes agree */
-	size_t n;           /* the number of parts; 0 for the implicit iterator "." */
+	const char *parts;       /* each part NUL-terminated, end to end */
+	const struct mu_key *k;  /* each part's key */
+	size_t n;                /* the number of parts; 0 for the implicit iterator "." */
 };
 
 struct mu_op;
@@ -358,7 +382,7 @@ S_check_name(struct compiler *c, const struct tag *tg)
 static int
 S_name(struct compiler *c, const struct tag *tg, struct mu_name *nm)
 {
-	unsigned *h;
+	struct mu_key *k;
 	char *p;
 	size_t i;
 
@@ -376,10 +400,10 @@ S_name(struct compiler *c, const struct tag *tg, struct mu_name *nm)
 			p[i] = '\0';
 			nm->n++;
 		}
-	h = arena_alloc(&c->t->arena, nm->n * sizeof(*h));
+	k = arena_alloc(&c->t->arena, nm->n * sizeof(*k));
 	for (i = 0; i < nm->n; i++, p += strlen(p) + 1)
-		h[i] = hash_key(p, 0);
-	nm->h = h;
+		k[i] = S_key(p);
+	nm->k = k;
 	return 0;
 }
 
@@ -634,7 +658,7 @@ out:
  * key. */
 struct mu_node {
 	const char *key;
-	unsigned hash;          /* of the key: hash_key */
+	struct mu_key k;        /* of the key */
 	struct mu_val v;
 	struct mu_node *next;
 };
@@ -672,15 +696,15 @@ mu_list(struct arena *a)
 
 /* Add a node at the end of q (a map that has no such key, or a list). */
 static void
-S_append(struct arena *a, struct mu_seq *q, const char *key, unsigned hash, struct mu_val v)
+S_append(struct arena *a, struct mu_seq *q, const char *key, struct mu_key k, struct mu_val v)
 {
 	struct mu_node *p = arena_alloc(a, sizeof(*p));
 
 	p->key = key;
-	p->hash = hash;
+	p->k = k;
 	p->v = v;
 	if (key != NULL)
-		q->keys |= 1ull << (hash & 63);
+		q->keys |= 1ull << (k.hash & 63);
 	if (q->last != NULL)
 		q->last->next = p;
 	else
@@ -692,24 +716,24 @@ S_append(struct arena *a, struct mu_seq *q, const char *key, unsigned hash, stru
 void
 mu_set(struct arena *a, struct mu_val m, const char *key, struct mu_val v)
 {
-	unsigned h;
+	struct mu_key k;
 
 	if (m.kind != MU_MAP)
 		return;
-	h = hash_key(key, 0);
+	k = S_key(key);
 	for (struct mu_node *p = m.u.seq->first; p != NULL; p = p->next)
-		if (p->hash == h && strcmp(p->key, key) == 0) {
+		if (S_key_is(&p->k, p->key, &k, key)) {
 			p->v = v;
 			return;
 		}
-	S_append(a, m.u.seq, key, h, v);
+	S_append(a, m.u.seq, key, k, v);
 }
 
 void
 mu_add(struct arena *a, struct mu_val l, struct mu_val v)
 {
 	if (l.kind == MU_LIST)
-		S_append(a, l.u.seq, NULL, 0, v);
+		S_append(a, l.u.seq, NULL, (struct mu_key){0, 0, 0}, v);
 }
 
 /* A JSON scalar as a value (a string borrowed); objects, arrays and reals
@@ -748,7 +772,7 @@ S_from_json(struct arena *a, const json_t *v, int depth)
 		out = mu_map(a);
 		/* keys of an object are unique: appended, not searched */
 		json_object_foreach((json_t *)v, k, x)
-			S_append(a, out.u.seq, k, hash_key(k, 0), S_from_json(a, x, depth + 1));
+			S_append(a, out.u.seq, k, S_key(k), S_from_json(a, x, depth + 1));
 		return out;
 	case JSON_ARRAY:
 		out = mu_list(a);
@@ -780,18 +804,17 @@ mu_size(struct mu_val v)
 	}
 }
 
-/* The value of key (whose hash_key is h) in v, a map or a JSON object; 0
- * when it has none. */
+/* The value of key (k) in v, a map or a JSON object; 0 when it has none. */
 static int
-S_get(struct mu_val v, const char *key, unsigned h, struct mu_val *out)
+S_get(struct mu_val v, const char *key, const struct mu_key *k, struct mu_val *out)
 {
 	const json_t *j;
 
 	if (v.kind == MU_MAP) {
-		if (!((v.u.seq->keys >> (h & 63)) & 1))
+		if (!((v.u.seq->keys >> (k->hash & 63)) & 1))
 			return 0;
 		for (const struct mu_node *p = v.u.seq->first; p != NULL; p = p->next)
-			if (p->hash == h && strcmp(p->key, key) == 0) {
+			if (S_key_is(&p->k, p->key, k, key)) {
 				*out = p->v;
 				return 1;
 			}
@@ -854,10 +877,10 @@ S_lookup(const struct render *r, const struct mu_name *nm)
 	if (nm->n == 0)
 		return r->n > 0 ? r->stack[r->n - 1] : v;
 	for (i = r->n; i-- > 0 && !found;)
-		found = S_get(r->stack[i], part, nm->h[0], &v);
+		found = S_get(r->stack[i], part, &nm->k[0], &v);
 	for (i = 1; found && i < nm->n; i++) {
 		part += strlen(part) + 1;
-		found = S_get(v, part, nm->h[i], &v);
+		found = S_get(v, part, &nm->k[i], &v);
 	}
 	return found ? v : mu_null();
 }
