@@ -291,7 +291,7 @@ S_build(struct options *opt, struct site_options *so, const char *const *pos, in
 	opt->keep_bodies = 1;
 	opt->on_model = S_early;
 	opt->on_model_ctx = &early;
-	opt->hooks = &hooks;
+	opt->hooks = so->format == SITE_ALL ? &hooks : NULL; /* the book alone parses its own */
 	early.so = so;
 	early.r = &run;
 	status = run_check(&run, opt);
