@@ -213,9 +213,10 @@ S_inside(const char *src, const char *out)
 	return NULL;
 }
 
-/* A build starts writing as soon as the model is read, while the checks
- * and the plugins run (a tenth of a second at 10,000 documents, one core
- * idle), unless the model already has errors: the book and the pages of
+/* A build opens its site once the model's ids are registered, so that each
+ * body is rendered from the model's own parse (site_body), and starts
+ * writing as soon as the model is read, while the checks and the plugins
+ * run, unless the model already has errors: the book and the pages of
  * entities are written to the temporary folder meanwhile, and thrown away
  * if the rules find errors. */
 struct early {

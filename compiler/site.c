@@ -2305,7 +2305,8 @@ S_free(struct site *s)
 	free(s->tdir);
 }
 
-/* isms.xml; with pages set, the pages of the bodies it parses too. */
+/* What the book reads; with pages set, it makes the pages of the bodies
+ * it has too. */
 static struct docbook_input
 S_book_input(struct site *s, int pages)
 {
@@ -2314,6 +2315,8 @@ S_book_input(struct site *s, int pages)
 	    pages ? S_book_page : NULL, s, &s->failed};
 }
 
+/* isms.xml: from the plan made at site_open, with the bodies the model
+ * gave it, or planned and parsed here (site_build). */
 static void
 S_docbook(struct site *s, int pages)
 {
