@@ -602,6 +602,23 @@ S_textnode(const char *s, size_t n)
 	return t;
 }
 
+/* Whether node is no more than MD_LINK_DEPTH nodes below its document.
+ * cmark-gfm walks all the ancestors of a node inserted (to refuse a
+ * cycle): in a body nested deeper, made to be hostile, a link before each
+ * of n references would cost n times the depth, and those stay text. */
+enum { MD_LINK_DEPTH = 128 };
+
+static int
+S_shallow(cmark_node *node)
+{
+	int depth = 0;
+
+	for (; node != NULL; node = cmark_node_parent(node))
+		if (++depth > MD_LINK_DEPTH)
+			return 0;
+	return 1;
+}
+
 /* Replace the text node of splits v[0..n) (all of one node) by its text
  * and the references' links. */
 static void
@@ -611,6 +628,8 @@ S_split(const struct md_html *h, struct split *v, size_t n)
 	const char *lit = v[0].lit;
 	size_t pos = 0, len = strlen(lit);
 
+	if (!S_shallow(node))
+		return;
 	for (size_t i = 0; i < n; i++) {
 		const struct found *f = &v[i].f;
 		const char *href = NULL, *title = NULL;

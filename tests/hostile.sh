@@ -173,6 +173,24 @@ with open(sys.argv[1], "w") as f:
 PY
 run deep-emphasis-refs 0 ''
 
+# 12d. The same tree built: the page links a reference by putting a link
+# node before its text, and cmark-gfm walks every ancestor of a node put in
+# (to refuse a cycle), so 100,000 links 100,000 deep took over a minute.
+# Deeper than 128 nodes, references stay text; those above are links.
+rm -rf "$work/o"
+/usr/bin/time -f '%e %M' -o "$work/time" timeout "$tmax" "$bin" build "$work/t" -o "$work/o" \
+    --quiet > "$work/out" 2> "$work/err"
+rc=$?
+page=$work/o/pages/deep.html
+if [ $rc != 0 ] || [ ! -f "$page" ]; then
+	echo "FAIL deep-emphasis-refs-build: status $rc"; sed -n '1,5p' "$work/err"; fail=$((fail + 1))
+elif [ "$(grep -o 'href="../policy/P1.html"' "$page" | wc -l)" -lt 100 ] ||
+    [ "$(grep -o '\[\[P1\]\]' "$page" | wc -l)" -lt 99000 ]; then
+	echo "FAIL deep-emphasis-refs-build: links above 128 nodes, text below"; fail=$((fail + 1))
+else
+	pass=$((pass + 1))
+fi
+
 # 13. Front matter never closed; not a mapping; a scalar.
 mktree
 printf -- '---\nid: X\nkind: policy\n' > "$work/t/open.md"
