@@ -58,6 +58,7 @@ enum {
 struct einfo {
 	const struct entity *e;
 	const char *xmlid;        /* its section's xml:id, or NULL: it has none */
+	struct xmlout_raw link;   /* a link to it, written (S_link_raw), or empty */
 	const char *trace;        /* its row of the matrix's control table, or NULL */
 	int used;                 /* a risk names it (own controls) */
 };
@@ -130,6 +131,7 @@ struct book {
 	struct einfo *ev;         /* one per entity of m, in its order */
 	struct einfo **bydoc;     /* doc index -> its entity's einfo, or NULL */
 	const char **soa;         /* catalogue index -> its SoA row's xml:id */
+	struct xmlout_raw *soalink; /* catalogue index -> a link to its row, written, or empty */
 	const char **trace;       /* catalogue index -> its matrix row's xml:id, or NULL */
 	const char **page;        /* doc index -> its appendix's xml:id (plain pages), or NULL */
 	const struct entity *scope;
@@ -486,6 +488,10 @@ S_entity_link(struct book *B, xmlNodePtr parent, const struct entity *e)
 		S_text(B, parent, e->id);
 		return;
 	}
+	if (S_info(B, e)->link.n > 0) {
+		S_el(B, parent, "link")->_private = (void *)&S_info(B, e)->link;
+		return;
+	}
 	l = S_el(B, parent, "link");
 	S_prop(B, l, NULL, "linkend", to);
 	S_text(B, l, e->id);
@@ -507,16 +513,39 @@ S_target(const struct book *B, const char *id)
 	return NULL;
 }
 
+/* The written link to where id leads, when text[0..n) is the id itself:
+ * references in facts and tables are, thousands of times over. */
+static const struct xmlout_raw *
+S_target_link(const struct book *B, const char *id, const char *text, size_t n)
+{
+	const struct entity *e;
+	int k;
+
+	if (strlen(id) != n || memcmp(id, text, n) != 0)
+		return NULL;
+	if ((e = model_find(B->m, id)) != NULL)
+		return S_info(B, e) != NULL && S_info(B, e)->link.n > 0 ? &S_info(B, e)->link : NULL;
+	if (B->soalink != NULL && (k = catalog_find(B->cat, id)) >= 0 && (size_t)k < B->cat->n &&
+	    B->soalink[k].n > 0)
+		return &B->soalink[k];
+	return NULL;
+}
+
 /* A reference to id shown as text[0..n): a link where it leads somewhere,
  * else the text alone. */
 static void
 S_ref(struct book *B, xmlNodePtr parent, const char *id, const char *text, size_t n)
 {
 	const char *to = S_target(B, id);
+	const struct xmlout_raw *raw = S_target_link(B, id, text, n);
 	xmlNodePtr l;
 
 	if (to == NULL) {
 		S_textn(B, parent, text, n);
+		return;
+	}
+	if (raw != NULL) {
+		S_el(B, parent, "link")->_private = (void *)raw;
 		return;
 	}
 	l = S_el(B, parent, "link");
@@ -2254,6 +2283,26 @@ enum { NORDER = sizeof(S_order) / sizeof(*S_order) };
 /* Which entities get a section; the xml:ids of sections, SoA rows and
  * appendices (entity ids first, so that they keep their own), chapters and
  * matrix rows; and the jobs, in the order the book has them. */
+/* <link linkend="to">text</link>, as xmlout_node writes the element S_ref
+ * makes, in B's arena; empty when a character would need escaping or
+ * cleaning (ids and xml:ids never do: this is a guard). */
+static struct xmlout_raw
+S_link_raw(struct book *B, const char *to, const char *text)
+{
+	struct xmlout_raw r = {NULL, 0};
+
+	for (const char *p = to; *p != '\0'; p++)
+		if (strchr("<>&\"\r\n\t", *p) != NULL || (unsigned char)*p < 0x20 ||
+		    (unsigned char)*p >= 0x80)
+			return r;
+	for (const char *p = text; *p != '\0'; p++)
+		if (strchr("<>&\r", *p) != NULL || (unsigned char)*p < 0x20 || (unsigned char)*p >= 0x80)
+			return r;
+	r.s = arena_printf(&B->a, "<link linkend=\"%s\">%s</link>", to, text);
+	r.n = strlen(r.s);
+	return r;
+}
+
 static void
 S_plan(struct book *B)
 {
@@ -2286,6 +2335,13 @@ S_plan(struct book *B)
 		qsort(B->own, B->nown, sizeof(*B->own), S_own_cmp);
 	for (size_t i = 0; i < B->cat->n; i++)
 		B->soa[i] = S_newid(B, "soa-", B->cat->v[i].id);
+	/* each link as xmlout_node would write it, made once */
+	B->soalink = xcalloc(B->cat->n + 1, sizeof(*B->soalink));
+	for (size_t i = 0; i < B->cat->n; i++)
+		B->soalink[i] = S_link_raw(B, B->soa[i], B->cat->v[i].id);
+	for (size_t i = 0; i < m->n; i++)
+		if (B->ev[i].xmlid != NULL)
+			B->ev[i].link = S_link_raw(B, B->ev[i].xmlid, B->ev[i].e->id);
 	for (size_t i = 0; i < m->ndocs; i++)
 		if (!m->docs[i].failed && m->docs[i].entity == NULL)
 			B->page[i] = S_newid(B, "page-", m->docs[i].path);
@@ -2542,6 +2598,7 @@ docbook_free(struct docbook *db)
 	free(B->ev);
 	free(B->bydoc);
 	free(B->soa);
+	free(B->soalink);
 	free(B->trace);
 	free(B->page);
 	free(B->own);
