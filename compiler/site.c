@@ -2431,14 +2431,23 @@ S_commit(struct site *s)
 	return 0;
 }
 
+static void *
+S_model_json_thread(void *arg)
+{
+	S_model_json(arg);
+	return NULL;
+}
+
 /* The pages of the whole model, here while the book runs (they read what
- * it reads and write other files); then the pages the book did not
- * parse, the search index and the assets; then commit. */
+ * it reads and write other files), and isms.json on a thread of its own
+ * beside them, so that whichever of the three ends last has company; then
+ * the pages the book did not parse, the search index and the assets; then
+ * commit. */
 static int
 S_end(struct site *s)
 {
-	pthread_t th[4];
-	int nth;
+	pthread_t th[4], json;
+	int nth, jsoned = pthread_create(&json, NULL, S_model_json_thread, s) == 0;
 
 	{
 		struct md_parser *p = md_new();
@@ -2453,7 +2462,8 @@ S_end(struct site *s)
 		mu_buf_free(&b);
 		md_free(p);
 	}
-	S_model_json(s);
+	if (!jsoned)
+		S_model_json(s);
 	if (s->booked)
 		pthread_join(s->book, NULL);
 	else
@@ -2471,6 +2481,8 @@ S_end(struct site *s)
 	S_search_index(s);
 	S_assets(s);
 	S_copies(s);
+	if (jsoned)
+		pthread_join(json, NULL);
 	return S_commit(s);
 }
 
