@@ -477,80 +477,75 @@ S_heading(const struct book *B, const struct entity *e)
 	return t != NULL ? xasprintf("%s %s", e->id, t) : xstrdup(e->id);
 }
 
-/* e as a link to its section, or its id alone when it has none. */
+/* A link to the xml:id to, shown as text[0..n), or the text alone when to
+ * is NULL. raw, when not NULL or empty, is that link written already
+ * (S_link_raw): it stands in, and no nodes are made. */
 static void
-S_entity_link(struct book *B, xmlNodePtr parent, const struct entity *e)
+S_link_to(struct book *B, xmlNodePtr parent, const char *to, const struct xmlout_raw *raw,
+    const char *text, size_t n)
 {
-	const char *to = S_xmlid(B, e);
-	xmlNodePtr l;
-
-	if (to == NULL) {
-		S_text(B, parent, e->id);
-		return;
-	}
-	if (S_info(B, e)->link.n > 0) {
-		S_el(B, parent, "link")->_private = (void *)&S_info(B, e)->link;
-		return;
-	}
-	l = S_el(B, parent, "link");
-	S_prop(B, l, NULL, "linkend", to);
-	S_text(B, l, e->id);
-}
-
-/* Where a reference to id leads: its entity's section, or a catalogue
- * control's SoA row when no entity has the id; NULL when nowhere (an unknown
- * id, or an entity that publish: leaves out). */
-static const char *
-S_target(const struct book *B, const char *id)
-{
-	const struct entity *e = model_find(B->m, id);
-	int k;
-
-	if (e != NULL)
-		return S_xmlid(B, e);
-	if ((k = catalog_find(B->cat, id)) >= 0 && (size_t)k < B->cat->n)
-		return B->soa[k];
-	return NULL;
-}
-
-/* The written link to where id leads, when text[0..n) is the id itself:
- * references in facts and tables are, thousands of times over. */
-static const struct xmlout_raw *
-S_target_link(const struct book *B, const char *id, const char *text, size_t n)
-{
-	const struct entity *e;
-	int k;
-
-	if (strlen(id) != n || memcmp(id, text, n) != 0)
-		return NULL;
-	if ((e = model_find(B->m, id)) != NULL)
-		return S_info(B, e) != NULL && S_info(B, e)->link.n > 0 ? &S_info(B, e)->link : NULL;
-	if (B->soalink != NULL && (k = catalog_find(B->cat, id)) >= 0 && (size_t)k < B->cat->n &&
-	    B->soalink[k].n > 0)
-		return &B->soalink[k];
-	return NULL;
-}
-
-/* A reference to id shown as text[0..n): a link where it leads somewhere,
- * else the text alone. */
-static void
-S_ref(struct book *B, xmlNodePtr parent, const char *id, const char *text, size_t n)
-{
-	const char *to = S_target(B, id);
-	const struct xmlout_raw *raw = S_target_link(B, id, text, n);
 	xmlNodePtr l;
 
 	if (to == NULL) {
 		S_textn(B, parent, text, n);
 		return;
 	}
-	if (raw != NULL) {
+	if (raw != NULL && raw->n > 0) {
 		S_el(B, parent, "link")->_private = (void *)raw;
 		return;
 	}
 	l = S_el(B, parent, "link");
 	S_prop(B, l, NULL, "linkend", to);
 	S_textn(B, l, text, n);
+}
+
+/* e as a link to its section, or its id alone when it has none. */
+static void
+S_entity_link(struct book *B, xmlNodePtr parent, const struct entity *e)
+{
+	const struct einfo *in = S_info(B, e);
+
+	S_link_to(B, parent, in != NULL ? in->xmlid : NULL, in != NULL ? &in->link : NULL, e->id,
+	    strlen(e->id));
+}
+
+/* Where a reference to id leads: its entity's section, or a catalogue
+ * control's SoA row when no entity has the id; NULL when nowhere (an unknown
+ * id, or an entity that publish: leaves out). *raw gets the link there,
+ * written (S_link_raw). */
+static const char *
+S_target(const struct book *B, const char *id, const struct xmlout_raw **raw)
+{
+	const struct entity *e = model_find(B->m, id);
+	const struct einfo *in;
+	int k;
+
+	*raw = NULL;
+	if (e != NULL) {
+		if ((in = S_info(B, e)) == NULL)
+			return NULL;
+		*raw = &in->link;
+		return in->xmlid;
+	}
+	if ((k = catalog_find(B->cat, id)) >= 0 && (size_t)k < B->cat->n) {
+		*raw = B->soalink != NULL ? &B->soalink[k] : NULL;
+		return B->soa[k];
+	}
+	return NULL;
+}
+
+/* A reference to id shown as text[0..n): a link where it leads somewhere,
+ * else the text alone. References in facts and tables, thousands of times
+ * over, show the id itself: they take the written link. */
+static void
+S_ref(struct book *B, xmlNodePtr parent, const char *id, const char *text, size_t n)
+{
+	const struct xmlout_raw *raw;
+	const char *to = S_target(B, id, &raw);
+
+	if (strlen(id) != n || memcmp(id, text, n) != 0)
+		raw = NULL;
+	S_link_to(B, parent, to, raw, text, n);
 }
 
 /* The plain page doc as a link to its appendix. */
