@@ -59,16 +59,20 @@ xstrdup(const char *s)
 char *
 xasprintf(const char *fmt, ...)
 {
+	char small[256];
 	va_list ap;
 	int n;
 	char *s;
 
+	/* most strings fit the small buffer: formatted once */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		S_oom();
 	s = xmalloc((size_t)n + 1);
+	if ((size_t)n < sizeof(small))
+		return memcpy(s, small, (size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(s, (size_t)n + 1, fmt, ap);
 	va_end(ap);
@@ -172,16 +176,19 @@ arena_strdup(struct arena *a, const char *s)
 char *
 arena_printf(struct arena *a, const char *fmt, ...)
 {
+	char small[256];
 	va_list ap;
 	int n;
 	char *s;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		n = 0;
+		n = 0, small[0] = '\0';
 	s = arena_alloc(a, (size_t)n + 1);
+	if ((size_t)n < sizeof(small))
+		return memcpy(s, small, (size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(s, (size_t)n + 1, fmt, ap);
 	va_end(ap);
