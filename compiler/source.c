@@ -48,12 +48,25 @@ S_inside(const char *root, const char *p)
 
 static void S_walk(struct source *s, struct dirsrc *ds, int dfd, const char *rel);
 
+/* A name in a folder, with its type as readdir gave it (DT_UNKNOWN when
+ * the file system does not say). */
+struct dname {
+	char *name;
+	unsigned char type;
+};
+
 static void
-S_entry(struct source *s, struct dirsrc *ds, int dfd, const char *rel, const char *name)
+S_entry(struct source *s, struct dirsrc *ds, int dfd, const char *rel, const struct dname *dn)
 {
+	const char *name = dn->name;
 	char *path = rel[0] ? xasprintf("%s/%s", rel, name) : xstrdup(name);
 	struct stat st;
 
+	if (dn->type == DT_REG) {
+		/* a regular file, not a link to one: no need to ask again */
+		S_push(&s->paths, &s->n, &s->cap, path);
+		return;
+	}
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 		goto drop;
 	if (S_ISLNK(st.st_mode)) {
@@ -107,7 +120,7 @@ drop:
 static int
 S_cmpname(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct dname *)a)->name, ((const struct dname *)b)->name);
 }
 
 /* Walk the folder open at dfd (closed here); rel is its relative path. */
@@ -116,7 +129,7 @@ S_walk(struct source *s, struct dirsrc *ds, int dfd, const char *rel)
 {
 	DIR *dir = fdopendir(dfd);
 	struct dirent *e;
-	char **names = NULL;
+	struct dname *names = NULL;
 	size_t n = 0, cap = 0;
 
 	if (dir == NULL) {
@@ -126,13 +139,15 @@ S_walk(struct source *s, struct dirsrc *ds, int dfd, const char *rel)
 	while ((e = readdir(dir)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue; /* hidden, and . and .. */
-		S_push(&names, &n, &cap, xstrdup(e->d_name));
+		xgrow(&names, &cap, n + 1, sizeof(*names));
+		names[n].name = xstrdup(e->d_name);
+		names[n++].type = e->d_type;
 	}
 	if (n > 1)
 		qsort(names, n, sizeof(*names), S_cmpname);
 	for (size_t i = 0; i < n; i++) {
-		S_entry(s, ds, dirfd(dir), rel, names[i]);
-		free(names[i]);
+		S_entry(s, ds, dirfd(dir), rel, &names[i]);
+		free(names[i].name);
 	}
 	free(names);
 	closedir(dir);
