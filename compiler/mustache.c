@@ -871,13 +871,19 @@ S_lookup(const struct render *r, const struct mu_name *nm)
 {
 	struct mu_val v = mu_null();
 	const char *part = nm->parts;
+	const struct mu_val *f;
 	size_t i;
 	int found = 0;
 
 	if (nm->n == 0)
 		return r->n > 0 ? r->stack[r->n - 1] : v;
-	for (i = r->n; i-- > 0 && !found;)
-		found = S_get(r->stack[i], part, &nm->k[0], &v);
+	for (i = r->n; i-- > 0 && !found;) {
+		f = &r->stack[i];
+		/* most frames are maps without the key: their mask says so here */
+		if (f->kind == MU_MAP ? ((f->u.seq->keys >> (nm->k[0].hash & 63)) & 1) :
+		    f->kind == MU_JSON)
+			found = S_get(*f, part, &nm->k[0], &v);
+	}
 	for (i = 1; found && i < nm->n; i++) {
 		part += strlen(part) + 1;
 		found = S_get(v, part, &nm->k[i], &v);
