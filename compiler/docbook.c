@@ -2275,29 +2275,45 @@ static const char *const S_order[] = {"policy", "procedure", "asset", "risk", "c
     "objective", "audit", "finding", "action", "review", "incident"};
 enum { NORDER = sizeof(S_order) / sizeof(*S_order) };
 
-/* Which entities get a section; the xml:ids of sections, SoA rows and
- * appendices (entity ids first, so that they keep their own), chapters and
- * matrix rows; and the jobs, in the order the book has them. */
+/* Whether c would be escaped or cleaned in text: markup, a control
+ * character, or any byte of a character outside ASCII. */
+static int
+S_needs_care(char c)
+{
+	return c == '<' || c == '>' || c == '&' || c == '\r' || (unsigned char)c < 0x20 ||
+	    (unsigned char)c >= 0x80;
+}
+
 /* <link linkend="to">text</link>, as xmlout_node writes the element S_ref
  * makes, in B's arena; empty when a character would need escaping or
  * cleaning (ids and xml:ids never do: this is a guard). */
 static struct xmlout_raw
 S_link_raw(struct book *B, const char *to, const char *text)
 {
+	static const char open[] = "<link linkend=\"", mid[] = "\">", close[] = "</link>";
 	struct xmlout_raw r = {NULL, 0};
+	size_t nt, nx;
+	char *s;
 
-	for (const char *p = to; *p != '\0'; p++)
-		if (strchr("<>&\"\r\n\t", *p) != NULL || (unsigned char)*p < 0x20 ||
-		    (unsigned char)*p >= 0x80)
+	for (nt = 0; to[nt] != '\0'; nt++)
+		if (S_needs_care(to[nt]) || to[nt] == '"')
 			return r;
-	for (const char *p = text; *p != '\0'; p++)
-		if (strchr("<>&\r", *p) != NULL || (unsigned char)*p < 0x20 || (unsigned char)*p >= 0x80)
+	for (nx = 0; text[nx] != '\0'; nx++)
+		if (S_needs_care(text[nx]))
 			return r;
-	r.s = arena_printf(&B->a, "<link linkend=\"%s\">%s</link>", to, text);
-	r.n = strlen(r.s);
+	r.n = sizeof(open) - 1 + nt + sizeof(mid) - 1 + nx + sizeof(close) - 1;
+	r.s = s = arena_alloc(&B->a, r.n + 1);
+	memcpy(s, open, sizeof(open) - 1), s += sizeof(open) - 1;
+	memcpy(s, to, nt), s += nt;
+	memcpy(s, mid, sizeof(mid) - 1), s += sizeof(mid) - 1;
+	memcpy(s, text, nx), s += nx;
+	memcpy(s, close, sizeof(close)); /* and its NUL */
 	return r;
 }
 
+/* Which entities get a section; the xml:ids of sections, SoA rows and
+ * appendices (entity ids first, so that they keep their own), chapters and
+ * matrix rows; and the jobs, in the order the book has them. */
 static void
 S_plan(struct book *B)
 {
