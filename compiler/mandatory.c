@@ -56,7 +56,7 @@ S_doc_holds(const struct doc *d, const char *clause)
 		return 0;
 	if (d->entity != NULL && d->entity->kind != NULL && strcmp(d->entity->kind->name, "audit") == 0)
 		return 0;
-	return clauses_hold(ynode_get(d->fm, "clauses"), clause);
+	return clauses_hold(d->clauses, clause);
 }
 
 static int
@@ -101,7 +101,7 @@ mandatory_find(const struct model *m, struct mandatory_item items[MANDATORY_N])
 	memcpy(items, S_items, sizeof(S_items));
 	for (size_t i = 0; i < m->ndocs; i++) {
 		const struct doc *d = &m->docs[i];
-		if (d->failed || d->fm == NULL || ynode_get(d->fm, "clauses") == NULL)
+		if (d->failed || d->clauses == NULL)
 			continue;
 		for (int k = 0; k < MANDATORY_N; k++) {
 			struct mandatory_item *it = &items[k];

@@ -176,6 +176,7 @@ S_parse(struct worker *w, struct doc *doc)
 		doc->fm = root;
 		if ((title = ynode_get(fm, "title")) != NULL && title->type == YNODE_SCALAR)
 			doc->title = title->str;
+		doc->clauses = ynode_get(fm, "clauses");
 		if ((kind = ynode_get(fm, "kind")) != NULL)
 			S_entity(w, doc, fm, kind, &val);
 	}

@@ -39,6 +39,8 @@ struct doc {
 	const char *path;               /* relative to the root; the source owns it */
 	const char *title;              /* front matter title, or NULL */
 	const struct ynode *fm;         /* the front matter mapping, or NULL (plain pages too) */
+	const struct ynode *clauses;    /* its clauses field, or NULL: found while the mapping
+	                                 * is in cache (mandatory_find asks of every file) */
 	struct entity *entity;          /* NULL for a plain page */
 	struct ref *refs;               /* field references first, then the body's */
 	size_t nrefs;

@@ -1752,7 +1752,7 @@ S_clause(const struct site *s, const char *clause)
 {
 	for (size_t i = 0; i < s->m->n; i++) {
 		const struct entity *e = s->m->entities[i];
-		const struct ynode *c = entity_get(e, "clauses");
+		const struct ynode *c = e->doc->clauses;
 		if (c != NULL && !S_excluded(s, e) && clauses_hold(c, clause))
 			return e;
 	}
