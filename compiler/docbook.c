@@ -57,6 +57,8 @@ enum {
 
 struct einfo {
 	const struct entity *e;
+	const struct kinddef *kind; /* e's, here beside the link: referrers lists read
+	                             * thousands of them, which the entities would scatter */
 	const char *xmlid;        /* its section's xml:id, or NULL: it has none */
 	struct xmlout_raw link;   /* a link to it, written (S_link_raw), or empty */
 	const char *trace;        /* its row of the matrix's control table, or NULL */
@@ -499,14 +501,27 @@ S_link_to(struct book *B, xmlNodePtr parent, const char *to, const struct xmlout
 	S_textn(B, l, text, n);
 }
 
+/* An entity as a link from its einfo; its id, the text, is read only when the link
+ * is not written already. */
+static void
+S_info_link(struct book *B, xmlNodePtr parent, const struct einfo *in)
+{
+	int written = in->xmlid != NULL && in->link.n > 0;
+
+	S_link_to(B, parent, in->xmlid, &in->link, written ? NULL : in->e->id,
+	    written ? 0 : strlen(in->e->id));
+}
+
 /* e as a link to its section, or its id alone when it has none. */
 static void
 S_entity_link(struct book *B, xmlNodePtr parent, const struct entity *e)
 {
 	const struct einfo *in = S_info(B, e);
 
-	S_link_to(B, parent, in != NULL ? in->xmlid : NULL, in != NULL ? &in->link : NULL, e->id,
-	    strlen(e->id));
+	if (in != NULL)
+		S_info_link(B, parent, in);
+	else
+		S_link_to(B, parent, NULL, NULL, e->id, strlen(e->id));
 }
 
 /* Where a reference to id leads: its entity's section, or a catalogue
@@ -565,10 +580,10 @@ S_page_link(struct book *B, xmlNodePtr parent, const struct doc *doc)
 }
 
 static int
-S_kind_in(const struct entity *e, const char *const *kinds)
+S_kind_in(const struct kinddef *k, const char *const *kinds)
 {
-	for (; *kinds != NULL; kinds++)
-		if (S_is(e, *kinds))
+	for (; k != NULL && *kinds != NULL; kinds++)
+		if (strcmp(k->name, *kinds) == 0)
 			return 1;
 	return 0;
 }
@@ -587,17 +602,19 @@ S_referrers_into(struct book *B, xmlNodePtr *cells, const char *const *const *ki
 
 	for (size_t i = 0; i < refs->n; i++) {
 		const struct doc *d = refs->v[i]->from;
+		const struct einfo *in;
 		if (d == prev)
 			continue;
 		prev = d;
+		in = B->bydoc[d - B->m->docs]; /* NULL for a plain page */
 		for (int k = 0; k < n && k < 3; k++) {
-			if (kinds[k] != NULL && (d->entity == NULL || !S_kind_in(d->entity, kinds[k])))
+			if (kinds[k] != NULL && (in == NULL || !S_kind_in(in->kind, kinds[k])))
 				continue;
 			if (!first[k])
 				S_textn(B, cells[k], ", ", 2);
 			first[k] = 0;
-			if (d->entity != NULL)
-				S_entity_link(B, cells[k], d->entity);
+			if (in != NULL)
+				S_info_link(B, cells[k], in);
 			else
 				S_page_link(B, cells[k], d);
 		}
@@ -2347,6 +2364,7 @@ S_plan(struct book *B)
 		const struct entity *e = m->entities[i];
 		struct einfo *in = &B->ev[i];
 		in->e = e;
+		in->kind = e->kind;
 		B->bydoc[e->doc - m->docs] = in;
 		if (e->id == NULL || e->duplicate)
 			continue;
