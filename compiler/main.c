@@ -235,13 +235,31 @@ S_templates_of(struct run *r, struct site_options *so, struct early *e)
 		so->templates = e->tdir = xasprintf("%s/%s", r->opt->src, r->cfg.templates);
 }
 
+/* Whether the model's first pass (front matter, ids) found errors, by
+ * the rules' default severities. */
+static int
+S_first_pass_failed(const struct run *r)
+{
+	size_t errors, warnings;
+
+	diags_count(&r->diags, &r->rules, &errors, &warnings);
+	for (size_t i = 0; errors == 0 && i < r->model.ndocs; i++)
+		diags_count(&r->model.docs[i].diags, &r->rules, &errors, &warnings);
+	return errors > 0;
+}
+
 /* The model's ids are registered: open the site, so that each body is
- * rendered from the model's own parse of it. */
+ * rendered from the model's own parse of it. Renderers read a checked
+ * model: after errors (an unknown kind, a file that does not parse) the
+ * site stays shut; the build then fails, or, should isms.yaml have made
+ * those errors warnings, is built after the check as --format builds are. */
 static void
 S_ready(void *ctx, int threads)
 {
 	struct early *e = ctx;
 
+	if (S_first_pass_failed(e->r))
+		return;
 	S_templates_of(e->r, e->so, e);
 	e->opened = site_open(e->r, e->so, threads);
 }

@@ -85,6 +85,31 @@ printf -- '---\nid: R-9\nkind: risk\ntitle: T\nowner: O\nlikelihood: 1\nimpact: 
 build "$work/broken" -o "$out"; rc=$?
 if [ $rc = 1 ] && [ "$before" = "$(listing "$out")" ]; then ok; else no "a failing build (status $rc) touched OUT"; fi
 if ls -a "$work" | grep -q 'ismsc-tmp\|ismsc-old'; then no "a temporary folder was left beside OUT"; else ok; fi
+# The same for every kind of broken file the model reads before the build
+# opens its site (the book and the pages start on the model's first pass):
+# each a diagnostic naming its rule, status 1, OUT as it was, no crash.
+i=0
+while IFS='|' read -r rule fm; do
+	i=$((i + 1))
+	rm -rf "$work/bad"
+	cp -r "$here/build/kinds/src" "$work/bad"
+	printf -- "$fm" > "$work/bad/bad.md"
+	build "$work/bad" -o "$out"; rc=$?
+	if [ $rc = 1 ] && [ "$before" = "$(listing "$out")" ] && grep -q "bad.md:.*\[$rule\]" "$work/stdout"; then
+		ok; else no "broken file $i ($rule): status $rc, no diagnostic, or OUT touched"; head -3 "$work/stdout" "$work/stderr"; fi
+done <<'CASES'
+schema|---\nid: X-1\nkind: nope\ntitle: T\n---\nBody [[R-1]].\n
+schema|---\nid: X-1\nkind: pages\ntitle: T\n---\nBody.\n
+schema|---\nid: X-1\nkind: [a, b]\ntitle: T\n---\nBody.\n
+schema|---\nid: X-1\nkind: ~\n---\n
+schema|---\nkind: policy\ntitle: T\n---\nNo id.\n
+schema|---\nid: "bad id"\nkind: policy\ntitle: T\n---\n
+schema|---\nid: POL-77\nkind: policy\ntitle: T\nowner: O\nstatus: nonsense\n---\nBody.\n
+syntax|---\nid: X-1\nkind: policy\ntitle: [unclosed\n---\nBody.\n
+syntax|---\n- a list\n---\nBody.\n
+syntax|---\nid: X-1\nkind: policy\n
+CASES
+if ls -a "$work" | grep -q 'ismsc-tmp\|ismsc-old'; then no "a temporary folder was left beside OUT"; else ok; fi
 # The same when the errors come from the rules, which run while the build
 # has started writing (the model is clean): a check in C, a rule in Lua,
 # a project's plugin that fails, and warnings under --werror.
