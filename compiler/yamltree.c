@@ -128,6 +128,10 @@ yaml_load(const struct yaml_ctx *y, const char *text, size_t len, struct ynode *
 	L.y = y;
 	hash_init(&L.anchors, 0);
 	*root = NULL;
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+		text += 3; /* a BOM may start a stream; it is not counted in columns */
+		len -= 3;
+	}
 	if (!yaml_parser_initialize(&p)) {
 		diag_add(y->diags, R_SYNTAX, y->file, y->line0 + 1, 1, "invalid YAML: out of memory");
 		return -1;
