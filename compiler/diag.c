@@ -186,6 +186,27 @@ diags_count(const struct diags *d, const struct rules *t, size_t *errors, size_t
 	}
 }
 
+/* s with its control characters written as escapes (\n, \t, \x1b), so that
+ * a diagnostic stays on its line whatever a file name or a value holds, and
+ * sends nothing to the terminal. */
+static void
+S_put_escaped(FILE *fp, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 0x20 && c != 0x7f)
+			putc(c, fp);
+		else if (c == '\n')
+			fputs("\\n", fp);
+		else if (c == '\r')
+			fputs("\\r", fp);
+		else if (c == '\t')
+			fputs("\\t", fp);
+		else
+			fprintf(fp, "\\x%02x", c);
+	}
+}
+
 void
 diags_print_text(FILE *fp, const struct diags *d, const struct rules *t, int errors_only)
 {
@@ -194,7 +215,9 @@ diags_print_text(FILE *fp, const struct diags *d, const struct rules *t, int err
 		const struct rule *r = &t->v[g->rule];
 		if (errors_only && r->sev != SEV_ERROR)
 			continue;
-		fprintf(fp, "%s:%d:%d: %s: %s [%s]\n", g->file, g->line, g->col,
-		    severity_name(r->sev), g->msg, r->name);
+		S_put_escaped(fp, g->file);
+		fprintf(fp, ":%d:%d: %s: ", g->line, g->col, severity_name(r->sev));
+		S_put_escaped(fp, g->msg);
+		fprintf(fp, " [%s]\n", r->name);
 	}
 }
