@@ -179,9 +179,14 @@ S_links(const struct check_input *in, const struct doc *doc, struct diags *d)
 	for (size_t i = 0; i < doc->md.nlinks; i++) {
 		const struct md_link *l = &doc->md.links[i];
 		int rc = link_resolve(doc->path, l->url, path, sizeof(path));
-		if (rc == 0 || (rc == 1 && (path[0] == '\0' || source_has(in->source, path))))
+		if (rc == 0 || (rc == 1 && path[0] != '\0' && source_has_file(in->source, path)))
 			continue;
-		if (l->image)
+		if (rc == 1 && (path[0] == '\0' || source_has(in->source, path)))
+			/* a folder has no page in the manual (the root is one too) */
+			diag_add(d, R_LINK_BROKEN, doc->path, l->line, l->col,
+			    "%s '%s' leads to a folder, not a file", l->image ? "image" : "link to",
+			    l->url);
+		else if (l->image)
 			diag_add(d, R_LINK_BROKEN, doc->path, l->line, l->col,
 			    "image '%s' is not in the tree", l->url);
 		else
