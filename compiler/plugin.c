@@ -1019,6 +1019,132 @@ S_os_date(lua_State *L)
 	return 1;
 }
 
+/* A key of a table, as S_sorted_pairs sorts it. */
+struct pkey {
+	int rank;              /* numbers, strings, false, true, the rest */
+	int isint;
+	lua_Integer i;
+	lua_Number d;
+	const char *s;         /* anchored by the table of keys */
+	size_t len;
+	lua_Integer pos;       /* in Lua's order: the rest keep it */
+};
+
+static int
+S_pkey_cmp(const void *pa, const void *pb)
+{
+	const struct pkey *a = pa, *b = pb;
+	int c;
+
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	if (a->rank == 0 && a->isint && b->isint && a->i != b->i)
+		return a->i < b->i ? -1 : 1;
+	if (a->rank == 0 && !(a->isint && b->isint) && a->d != b->d)
+		return a->d < b->d ? -1 : 1;
+	if (a->rank == 1) {
+		c = memcmp(a->s, b->s, a->len < b->len ? a->len : b->len);
+		if (c != 0 || a->len != b->len)
+			return c != 0 ? c : a->len < b->len ? -1 : 1;
+	}
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* The iterator of S_sorted_pairs: upvalues are the table, its keys in order and
+ * the position; a key removed during the loop is passed over. */
+static int
+S_sorted_next(lua_State *L)
+{
+	lua_Integer i = lua_tointeger(L, lua_upvalueindex(3));
+
+	for (;;) {
+		lua_pushinteger(L, ++i);
+		lua_replace(L, lua_upvalueindex(3));
+		if (lua_rawgeti(L, lua_upvalueindex(2), i) == LUA_TNIL)
+			return 1;                                   /* the end: nil */
+		lua_pushvalue(L, -1);
+		if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+			return 2;                                   /* key, value */
+		lua_pop(L, 2);
+	}
+}
+
+/* pairs, in the same order on every run. Lua's own follows the hashes of
+ * string keys, which are seeded afresh for each state, and SPEC §5 wants a
+ * rule's result to depend on the source and as_of alone. A value with
+ * __pairs keeps its own (the model's views); a table's keys are sorted:
+ * numbers, strings (byte order), false, true, then the rest in Lua's
+ * order. Memory for the sort is Lua's, within the rule's budget. */
+static int
+S_sorted_pairs(lua_State *L)
+{
+	lua_Integer n = 0;
+	struct pkey *k;
+
+	luaL_checkany(L, 1);
+	if (luaL_getmetafield(L, 1, "__pairs") != LUA_TNIL) {
+		lua_pushvalue(L, 1);
+		lua_call(L, 1, 3);
+		return 3;
+	}
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_settop(L, 1);
+	lua_newtable(L);                                        /* 2: keys, Lua's order */
+	lua_pushnil(L);
+	while (lua_next(L, 1) != 0) {
+		lua_pop(L, 1);
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, 2, ++n);
+	}
+	k = lua_newuserdatauv(L, (size_t)n * sizeof(*k) + 1, 0); /* 3 */
+	for (lua_Integer i = 0; i < n; i++) {
+		struct pkey *p = &k[i];
+		memset(p, 0, sizeof(*p));
+		p->pos = i + 1;
+		switch (lua_rawgeti(L, 2, i + 1)) {
+		case LUA_TNUMBER:
+			p->isint = lua_isinteger(L, -1);
+			p->i = lua_tointeger(L, -1);
+			p->d = lua_tonumber(L, -1);
+			break;
+		case LUA_TSTRING:
+			p->rank = 1;
+			p->s = lua_tolstring(L, -1, &p->len);
+			break;
+		case LUA_TBOOLEAN:
+			p->rank = 2 + lua_toboolean(L, -1);
+			break;
+		default:
+			p->rank = 4;
+			break;
+		}
+		lua_pop(L, 1);
+	}
+	qsort(k, (size_t)n, sizeof(*k), S_pkey_cmp);
+	lua_createtable(L, (int)(n < INT_MAX ? n : INT_MAX), 0); /* 4: keys, sorted */
+	for (lua_Integer i = 0; i < n; i++) {
+		lua_rawgeti(L, 2, k[i].pos);
+		lua_rawseti(L, 4, i + 1);
+	}
+	lua_pushvalue(L, 1);
+	lua_pushvalue(L, 4);
+	lua_pushinteger(L, 0);
+	lua_pushcclosure(L, S_sorted_next, 3);
+	return 1;
+}
+
+/* math.randomseed(x [, y]) only with a seed: without one Lua seeds from
+ * the clock, and a rule's result may depend on the source and as_of alone. */
+static int
+S_randomseed(lua_State *L)
+{
+	luaL_checkinteger(L, 1);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
 /* Open the safe libraries and keep them in the registry (once per state). */
 static int
 S_open(lua_State *L)
@@ -1039,6 +1165,8 @@ S_open(lua_State *L)
 	}
 	lua_pushcfunction(L, S_rawset);
 	lua_setfield(L, -2, "rawset");
+	lua_pushcfunction(L, S_sorted_pairs);
+	lua_setfield(L, -2, "pairs");
 	lua_getfield(L, -2, "collectgarbage");
 	lua_pushcclosure(L, S_collectgarbage, 1);
 	lua_setfield(L, -2, "collectgarbage");
@@ -1052,6 +1180,15 @@ S_open(lua_State *L)
 		luaL_requiref(L, libs[i].name, libs[i].open, 0);
 		lua_setfield(L, -2, libs[i].name);
 	}
+	/* math.random the same on every run: seeded here, and again only with a seed */
+	lua_getfield(L, -1, "math");
+	lua_getfield(L, -1, "randomseed");
+	lua_pushvalue(L, -1);
+	lua_pushinteger(L, 27001);
+	lua_call(L, 1, 0);
+	lua_pushcclosure(L, S_randomseed, 1);
+	lua_setfield(L, -2, "randomseed");
+	lua_pop(L, 1);
 	/* no string.dump, even through the string metatable; and lock that metatable */
 	lua_getfield(L, -1, "string");
 	lua_pushnil(L);
