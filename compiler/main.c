@@ -34,6 +34,8 @@ static const char S_help[] =
     "  diff --git REV [SRC]  the same, the base read from revision REV of SRC's\n"
     "                     git repository (SRC defaults to .)\n"
     "  init DIR           start a new ISMS in DIR from the sample\n"
+    "  migrate [SRC]      the 2022 control decisions that a 2013 project's imply;\n"
+    "                     with --write, also as files in SRC/controls-2022/\n"
     "\n"
     "Options:\n"
     "  --as-of DATE       the date that date rules use (YYYY-MM-DD); else as_of of\n"
