@@ -57,6 +57,45 @@ S_string(const struct ynode *m, const char *key, struct diags *d)
 	return n->str;
 }
 
+/* A folder of the source tree, relative to its root: no absolute path, no
+ * "..", no hidden part (the walk leaves hidden folders out); "./" parts and
+ * trailing slashes dropped; "" for the root. The project's own files come
+ * from it, through the source, never from outside the tree. */
+static const char *
+S_folder(struct arena *a, const struct ynode *m, const char *key, struct diags *d)
+{
+	const char *s = S_string(m, key, d), *p, *q;
+	char *out;
+	size_t n = 0;
+
+	if (s == NULL)
+		return NULL;
+	out = arena_alloc(a, strlen(s) + 1);
+	for (p = s; *p != '\0'; p = *q != '\0' ? q + 1 : q) {
+		size_t len;
+		q = strchr(p, '/');
+		if (q == NULL)
+			q = p + strlen(p);
+		len = (size_t)(q - p);
+		if (p == s && len == 0)
+			goto bad; /* absolute */
+		if (len == 0 || (len == 1 && p[0] == '.'))
+			continue;
+		if (p[0] == '.')
+			goto bad; /* "..", or hidden */
+		if (n > 0)
+			out[n++] = '/';
+		memcpy(out + n, p, len);
+		n += len;
+	}
+	out[n] = '\0';
+	return out;
+bad:
+	S_bad(d, ynode_get(m, key), "field '%s' must name a folder inside the source tree, "
+	    "not hidden", key);
+	return NULL;
+}
+
 static void
 S_int(const struct ynode *m, const char *key, long min, long max, long *out, struct diags *d)
 {
@@ -340,7 +379,7 @@ config_load(struct config *c, struct arena *a, const char *text, size_t len, str
 		return 0;
 	S_unknown_keys(root, S_keys, NULL, d);
 	c->organization = S_string(root, "organization", d);
-	c->templates = S_string(root, "templates", d);
+	c->templates = S_folder(a, root, "templates", d);
 	if ((n = ynode_get(root, "catalog")) != NULL) {
 		c->catalog_node = n;
 		if (n->type == YNODE_SCALAR && !ynode_is_null(n))

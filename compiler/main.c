@@ -226,15 +226,14 @@ struct early {
 	struct run *r;
 	struct site *opened;          /* at the model's ready hook, for the bodies */
 	struct site *site;            /* started */
-	char *tdir;
 };
 
 /* The project's templates: --templates, else isms.yaml's templates:. */
 static void
-S_templates_of(struct run *r, struct site_options *so, struct early *e)
+S_templates_of(struct run *r, struct site_options *so)
 {
-	if (so->templates == NULL && r->cfg.templates != NULL && e->tdir == NULL)
-		so->templates = e->tdir = xasprintf("%s/%s", r->opt->src, r->cfg.templates);
+	if (so->templates == NULL)
+		so->tree_templates = r->cfg.templates;
 }
 
 /* Whether the model's first pass (front matter, ids) found errors, by
@@ -262,7 +261,7 @@ S_ready(void *ctx, int threads)
 
 	if (S_first_pass_failed(e->r))
 		return;
-	S_templates_of(e->r, e->so, e);
+	S_templates_of(e->r, e->so);
 	e->opened = site_open(e->r, e->so, threads);
 }
 
@@ -291,7 +290,7 @@ S_early(struct run *r, void *ctx)
 static int
 S_build(struct options *opt, struct site_options *so, const char *const *pos, int npos)
 {
-	struct early early = {NULL, NULL, NULL, NULL, NULL};
+	struct early early = {NULL, NULL, NULL, NULL};
 	struct model_hooks hooks = {S_ready, S_body, &early};
 	struct run run;
 	char *out = NULL, *skip;
@@ -323,10 +322,9 @@ S_build(struct options *opt, struct site_options *so, const char *const *pos, in
 	if (early.site != NULL) {
 		status = site_finish(early.site, status);
 	} else if (status == 0) {
-		S_templates_of(&run, so, &early);
+		S_templates_of(&run, so);
 		status = site_build(&run, so);
 	}
-	free(early.tdir);
 	if (status == 1 && !opt->quiet) {
 		fprintf(stderr, "ismsc: nothing written to %s\n", so->out);
 	}
@@ -340,7 +338,7 @@ int
 main(int argc, char **argv)
 {
 	struct options opt;
-	struct site_options so = {NULL, NULL, SITE_ALL, 0};
+	struct site_options so = {.format = SITE_ALL};
 	struct run run;
 	const char *cmd = NULL, *pos[2] = {NULL, NULL}, *git_rev = NULL;
 	int npos = 0, status, help = 0, fail_on_new = 0, write = 0;

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "docbook.h"
@@ -244,41 +246,60 @@ S_rootof(const char *href)
 
 /* ---- templates ------------------------------------------------------------- */
 
+enum { TEMPLATE_LIMIT = 16 << 20 };
+
+/* A template file of --templates DIR: a regular file, read whole (a FIFO
+ * or a device would block or never end); NULL when it is not one, cannot
+ * be read or is over TEMPLATE_LIMIT. */
 static char *
 S_readfile(const char *path, size_t *len)
 {
-	FILE *fp = fopen(path, "rb");
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
 	char *buf = NULL;
-	size_t n = 0, cap = 0, k;
+	size_t n = 0;
 
-	if (fp == NULL)
+	if (fd < 0)
 		return NULL;
-	do {
-		xgrow(&buf, &cap, n + 65536, 1);
-		k = fread(buf + n, 1, cap - n - 1, fp);
-		n += k;
-	} while (k > 0 && n < 16u << 20);
-	if (ferror(fp)) {
-		fclose(fp);
-		free(buf);
-		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > TEMPLATE_LIMIT)
+		goto out;
+	buf = xmalloc((size_t)st.st_size + 1);
+	while (n < (size_t)st.st_size) {
+		ssize_t k = read(fd, buf + n, (size_t)st.st_size - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break; /* the file shrank: take what is there */
+		n += (size_t)k;
 	}
-	fclose(fp);
 	buf[n] = '\0';
 	*len = n;
+out:
+	close(fd);
 	return buf;
 }
 
-/* name.mustache from the project's templates, else the compiler's. */
+/* name.mustache from the project's templates (a folder of the source tree,
+ * read through the source, or --templates DIR), else the compiler's. */
 static char *
 S_loader(void *ctx, const char *name, size_t *len)
 {
 	struct site *s = ctx;
+	const char *tree = s->so->tree_templates;
+	char *path, *text = NULL;
 
 	if (strchr(name, '/') != NULL || name[0] == '.' || name[0] == '\0')
 		return NULL;
+	if (s->tdirs[0] == NULL && tree != NULL) {
+		path = xasprintf("%s%s%s.mustache", tree, tree[0] != '\0' ? "/" : "", name);
+		if (!source_has_file(&s->r->src, path) ||
+		    source_read(&s->r->src, path, &text, len, TEMPLATE_LIMIT) != SOURCE_OK)
+			text = NULL;
+		free(path);
+		if (text != NULL)
+			return text;
+	}
 	for (int i = 0; i < 2; i++) {
-		char *path, *text;
 		if (s->tdirs[i] == NULL)
 			continue;
 		path = xasprintf("%s/%s.mustache", s->tdirs[i], name);
@@ -2139,10 +2160,14 @@ S_search_index(struct site *s)
 	mu_buf_free(&b);
 }
 
-/* The compiler's assets (CSS, JS), the project's own over them. */
+/* The compiler's assets (CSS, JS), the project's own over them: from
+ * --templates DIR/assets, or from the templates folder's assets/ in the
+ * source tree, read through the source like every file of the tree. */
 static void
 S_assets(struct site *s)
 {
+	const char *tree = s->so->tree_templates;
+
 	for (int i = 1; i >= 0; i--) {
 		struct source src;
 		struct diags d;
@@ -2164,6 +2189,24 @@ S_assets(struct site *s)
 		}
 		diags_free(&d);
 		free(dir);
+	}
+	if (s->tdirs[0] == NULL && tree != NULL) {
+		char *pre = xasprintf("%s%sassets/", tree, tree[0] != '\0' ? "/" : "");
+		size_t np = strlen(pre);
+		for (size_t k = 0; k < s->r->src.n; k++) {
+			const char *path = s->r->src.paths[k];
+			char *data, *to;
+			size_t len;
+			if (strncmp(path, pre, np) != 0 ||
+			    source_read(&s->r->src, path, &data, &len, FILE_LIMIT) != SOURCE_OK)
+				continue;
+			to = xasprintf("assets/%s", path + np);
+			if (output_write(&s->out, to, data, len) != 0)
+				S_failed(s);
+			free(to);
+			free(data);
+		}
+		free(pre);
 	}
 }
 

@@ -12,6 +12,8 @@ enum site_format { SITE_ALL, SITE_DOCBOOK };
 struct site_options {
 	const char *out;          /* OUT */
 	const char *templates;    /* --templates DIR, or NULL */
+	const char *tree_templates; /* else isms.yaml's templates: a folder of the source
+	                             * tree, read through it (no link out of the tree) */
 	enum site_format format;
 	int pack;                 /* --pack: audit-pack.zip too */
 };

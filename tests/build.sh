@@ -235,6 +235,34 @@ then ok; else no "templates: and --templates"; fi
 printf '{{#unclosed}}\n' > "$work/alt/page.mustache"
 build "$work/tpl" -o "$work/tplout3" --templates "$work/alt"; rc=$?
 if [ $rc = 2 ] && [ ! -e "$work/tplout3" ] && grep -q 'page.mustache' "$work/stderr"; then ok; else no "a broken template: status $rc"; fi
+# The project's templates are files of the tree, read as the tree is: a
+# template or an asset that links out of it is not followed (nothing of the
+# outside reaches the site), and a FIFO neither blocks the build nor is read,
+# whether named by templates: or by --templates.
+mkdir -p "$work/outside/dir" "$work/tpl/theme/assets"
+echo 'OUTSIDE-SECRET-1' > "$work/outside/secret.mustache"
+echo 'OUTSIDE-SECRET-2' > "$work/outside/dir/leak.css"
+echo 'OUTSIDE-SECRET-3' > "$work/outside/secret.css"
+ln -s "$work/outside/secret.mustache" "$work/tpl/theme/entity.mustache"
+ln -s "$work/outside/dir" "$work/tpl/theme/assets/dir"
+ln -s "$work/outside/secret.css" "$work/tpl/theme/assets/style.css"
+mkfifo "$work/tpl/theme/list.mustache" "$work/alt/list.mustache"
+printf '<main class="alt">{{title}}</main>\n' > "$work/alt/page.mustache"
+if timeout 60 "$bin" build "$work/tpl" -o "$work/tplout4" --as-of 2026-11-01 > "$work/stdout" 2> "$work/stderr" &&
+   ! grep -rq OUTSIDE-SECRET "$work/tplout4" && grep -q '<main class="mine">' "$work/tplout4/pages/README.html" &&
+   grep -q 'theme/entity.mustache:1:1: warning: symbolic link leads out' "$work/stdout" &&
+   timeout 60 "$bin" build "$work/tpl" -o "$work/tplout5" --templates "$work/alt" --quiet > /dev/null 2>&1 &&
+   grep -q '<main class="alt">' "$work/tplout5/pages/README.html"
+then ok; else no "templates that link out of the tree, or a FIFO"; head -5 "$work/stdout" "$work/stderr"; fi
+rm -f "$work/tpl/theme/list.mustache"
+# templates: names a folder of the tree: not outside it, not hidden.
+for bad in ../outside /etc theme/../.. .theme; do
+	sed -i '/^templates:/d' "$work/tpl/isms.yaml"
+	printf 'templates: %s\n' "$bad" >> "$work/tpl/isms.yaml"
+	build "$work/tpl" -o "$work/tplout6"; rc=$?
+	if [ $rc = 1 ] && [ ! -e "$work/tplout6" ] && grep -q "isms.yaml:.*templates.*must name a folder inside the source tree.*\[schema\]" "$work/stdout"
+	then ok; else no "templates: $bad: status $rc"; head -3 "$work/stdout"; fi
+done
 
 # 10. The files of SPEC §7 are all there.
 for f in index.html soa.html soa.csv matrix.html matrix.csv risks.html isms.xml isms.json search-index.json \
