@@ -145,6 +145,10 @@ struct book {
 	xmlDocPtr doc;            /* owns the nodes made (their names in its dictionary) */
 	const xmlChar *eo[sizeof(S_eonames) / sizeof(*S_eonames)]; /* in doc's dictionary */
 	const xmlChar *para, *entry; /* the commonest names, likewise */
+	struct {                  /* element names (string literals) in doc's dictionary, */
+		const char *lit;      /* by their address: the dictionary hashes them */
+		const xmlChar *name;  /* for each of a million nodes otherwise */
+	} names[64];
 	struct md_parser *md;
 	char *tmp;                /* scratch for cleaned text */
 	size_t tmpcap;
@@ -312,12 +316,20 @@ S_remove(xmlNodePtr n)
 	xmlFreeNode(n);
 }
 
-/* A DocBook element, appended to parent unless parent is NULL. */
+/* A DocBook element, appended to parent unless parent is NULL. Its name
+ * is looked up in the dictionary once per address it is passed at (string
+ * literals, all of them), and compared to be sure. */
 static xmlNodePtr
 S_el(struct book *B, xmlNodePtr parent, const char *name)
 {
-	xmlNodePtr n = xmlNewDocNode(B->doc, B->db, (const xmlChar *)name, NULL);
+	size_t h = ((uintptr_t)name >> 3) % (sizeof(B->names) / sizeof(*B->names));
+	xmlNodePtr n;
 
+	if (B->names[h].lit != name || strcmp((const char *)B->names[h].name, name) != 0) {
+		B->names[h].lit = name;
+		B->names[h].name = xmlDictLookup(B->doc->dict, (const xmlChar *)name, -1);
+	}
+	n = xmlNewDocNodeEatName(B->doc, B->db, (xmlChar *)B->names[h].name, NULL);
 	return parent != NULL ? S_add(parent, n) : n;
 }
 
@@ -2122,6 +2134,7 @@ S_tools(struct book *B)
 {
 	B->doc = xmlNewDoc((const xmlChar *)"1.0");
 	B->md = md_new();
+	memset(B->names, 0, sizeof(B->names)); /* a new dictionary */
 	B->tmp = NULL;
 	B->tmpcap = 0;
 	if (B->doc == NULL || (B->doc->dict = xmlDictCreate()) == NULL)
