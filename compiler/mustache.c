@@ -949,11 +949,19 @@ S_value(struct mu_buf *out, struct mu_val v, int escape)
 		else
 			mu_buf_put(out, v.u.s, v.n);
 		break;
-	case MU_INT:
-		n = snprintf(buf, sizeof(buf), "%lld", v.u.i);
-		if (n > 0)
-			mu_buf_put(out, buf, (size_t)n);
+	case MU_INT: {
+		/* decimal, written backwards: pages print thousands of counts */
+		unsigned long long u = v.u.i < 0 ? 0ull - (unsigned long long)v.u.i :
+		    (unsigned long long)v.u.i;
+		n = (int)sizeof(buf);
+		do
+			buf[--n] = (char)('0' + u % 10);
+		while ((u /= 10) != 0);
+		if (v.u.i < 0)
+			buf[--n] = '-';
+		mu_buf_put(out, buf + n, sizeof(buf) - (size_t)n);
 		break;
+	}
 	case MU_TRUE:
 		mu_buf_put(out, "true", 4);
 		break;

@@ -3,6 +3,7 @@
  * corners: escaping, compile errors with their lines, the recursion and size
  * bounds, data never read as a template, the context stack, indentation,
  * several threads on one template, and random templates. */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -524,6 +525,19 @@ test_native(void **state)
 	out.len = 0;
 	assert_int_equal(mu_render_vals(t, stack, 2, &out), MU_OK);
 	assert_string_equal(out.s, "Z &amp; B|-42|e|M|b|[one][2][true][]|deep|1.25|<b>|S");
+	mu_free(t);
+
+	/* integers in decimal, to both ends of their range */
+	t = mu_compile("{{a}} {{b}} {{c}} {{d}} {{e}}", 29, NULL, NULL, NULL, 0);
+	page = mu_map(&a);
+	mu_set(&a, page, "a", mu_int(0));
+	mu_set(&a, page, "b", mu_int(7));
+	mu_set(&a, page, "c", mu_int(1000000));
+	mu_set(&a, page, "d", mu_int(LLONG_MAX));
+	mu_set(&a, page, "e", mu_int(LLONG_MIN));
+	out.len = 0;
+	assert_int_equal(mu_render_vals(t, &page, 1, &out), MU_OK);
+	assert_string_equal(out.s, "0 7 1000000 9223372036854775807 -9223372036854775808");
 	mu_free(t);
 
 	/* a loop over many values earns the steps they count */
