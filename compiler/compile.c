@@ -267,7 +267,7 @@ run_check(struct run *r, const struct options *opt)
 	if (opt->on_model != NULL)
 		opt->on_model(r, opt->on_model_ctx);
 	check_model(&in, &r->diags);
-	plugins_run(r->plugins, &r->rules, &r->diags);
+	plugins_run(&r->plugins, &r->rules, &r->diags);
 	return 0;
 }
 
@@ -381,8 +381,8 @@ run_report(struct run *r)
 void
 run_free(struct run *r)
 {
-	if (r == NULL)
-		return;
+	if (r == NULL || plugins_lost())
+		return; /* a rule's thread still reads the model: main ends with _exit */
 	plugins_free(r->plugins);
 	history_free(&r->hist);
 	model_free(&r->model);

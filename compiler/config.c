@@ -364,6 +364,7 @@ config_load(struct config *c, struct arena *a, const char *text, size_t len, str
 	c->plugin_instructions = 100000000;
 	c->plugin_memory_mb = 128;
 	c->plugin_reports = 100000;
+	c->plugin_seconds = 10;
 	S_default_levels(c, a);
 	if (yaml_load(&y, text, len, &root) != 0)
 		return -1;
@@ -413,7 +414,8 @@ config_load(struct config *c, struct arena *a, const char *text, size_t len, str
 			c->plugins = n;
 	}
 	if ((n = ynode_get(root, "plugin_limits")) != NULL && !ynode_is_null(n)) {
-		static const char *const keys[] = {"instructions", "memory_mb", "reports", NULL};
+		static const char *const keys[] = {"instructions", "memory_mb", "reports", "seconds",
+		    NULL};
 		if (n->type != YNODE_MAP) {
 			S_bad(d, n, "field '%s' must be a mapping", "plugin_limits");
 		} else {
@@ -421,6 +423,7 @@ config_load(struct config *c, struct arena *a, const char *text, size_t len, str
 			S_int(n, "instructions", 1000, 1000000000000L, &c->plugin_instructions, d);
 			S_int(n, "memory_mb", 1, 4096, &c->plugin_memory_mb, d);
 			S_int(n, "reports", 1, 10000000, &c->plugin_reports, d);
+			S_int(n, "seconds", 1, 86400, &c->plugin_seconds, d);
 		}
 	}
 	if ((pub = ynode_get(root, "publish")) != NULL && !ynode_is_null(pub)) {

@@ -40,6 +40,7 @@ struct config {
 	long plugin_instructions;          /* plugin_limits: instructions (per rule) */
 	long plugin_memory_mb;             /* plugin_limits: memory_mb (per rule) */
 	long plugin_reports;               /* plugin_limits: reports (per rule) */
+	long plugin_seconds;               /* plugin_limits: seconds (per rule, wall clock) */
 	const char **exclude_classification, **exclude_status;
 	const char *templates;             /* the project's templates folder, relative to the root */
 	size_t nexclude_classification, nexclude_status;

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "compile.h"
+#include "plugin.h"
 #include "diff.h"
 #include "init.h"
 #include "migrate.h"
@@ -334,8 +336,8 @@ S_build(struct options *opt, struct site_options *so, const char *const *pos, in
 	return status;
 }
 
-int
-main(int argc, char **argv)
+static int
+S_main(int argc, char **argv)
 {
 	struct options opt;
 	struct site_options so = {.format = SITE_ALL};
@@ -476,5 +478,19 @@ main(int argc, char **argv)
 	if (status == 0)
 		status = run_report(&run);
 	run_free(&run);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	int status = S_main(argc, argv);
+
+	if (plugins_lost()) {
+		/* a rule's thread, given up on, still runs: end without it */
+		fflush(stdout);
+		fflush(stderr);
+		_exit(status);
+	}
 	return status;
 }

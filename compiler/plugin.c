@@ -9,10 +9,12 @@
  * libraries are proxies too, one set per plugin file. */
 #include "plugin.h"
 
+#include <errno.h>
 #include <lauxlib.h>
 #include <limits.h>
 #include <lua.h>
 #include <lualib.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +59,23 @@ struct plugins {
 	int lists_built;
 	int mt_ref[16];                /* registry refs: each view tag's metatable */
 	int cache_ref[16];             /* ... and its cache of views */
+	/* the watch over plugins_run: the rules run on a thread of their own */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;           /* a rule started, or the last one ended */
+	size_t at;                     /* the rule running */
+	struct timespec since;         /* when it started (CLOCK_MONOTONIC) */
+	int done, abandoned;
+	struct diags own;              /* the finished rules' diagnostics, for the watch */
+	size_t from;                   /* the first rule to run */
+	const struct rules *t;
+	const struct plugins *follow;  /* a reload: take the rules this one took, in order */
+	long max_seconds;
 };
+
+/* Runners given up on (a rule stuck in a library call): their threads
+ * still hold the model, so the process must end without freeing it. The
+ * one state of the process that is not the run's: a thread outlives it. */
+static int S_lost;
 
 static struct plugins *
 S_self(lua_State *L)
@@ -1295,6 +1313,23 @@ S_report(lua_State *L)
 	return 0;
 }
 
+/* Keep rule number rule, whose check function is 4 below the top. */
+static void
+S_keep_rule(struct plugins *p, int rule, int envref, const char *file, const char *source, int line)
+{
+	struct prule *r;
+
+	xgrow(&p->rules, &p->cap, p->n + 1, sizeof(*p->rules));
+	r = &p->rules[p->n++];
+	r->rule = rule;
+	lua_pushvalue(p->L, -4); /* the check function */
+	r->ref = luaL_ref(p->L, LUA_REGISTRYINDEX);
+	r->envref = envref;
+	r->file = file;
+	r->source = source;
+	r->line = line;
+}
+
 /* Take the rule table at the top of the stack (from file). */
 static void
 S_take_rule(struct plugins *p, struct rules *t, const char *file, const char *source, int envref)
@@ -1338,19 +1373,16 @@ S_take_rule(struct plugins *p, struct rules *t, const char *file, const char *so
 	} else if (!ok) {
 		diag_add(p->d, R_PLUGIN, file, line, 1,
 		    "rule '%s' needs a check function and a severity of error or warning", id);
+	} else if (p->follow != NULL) {
+		/* a reload: the rule the first load took here, under its number */
+		const struct prule *o = p->n < p->follow->n ? &p->follow->rules[p->n] : NULL;
+		if (o != NULL && strcmp(o->file, file) == 0 && strcmp(t->v[o->rule].name, id) == 0)
+			S_keep_rule(p, o->rule, envref, file, source, line);
 	} else if (rules_find(t, id) >= 0) {
 		diag_add(p->d, R_PLUGIN, file, line, 1, "rule id '%s' is already taken", id);
 	} else {
-		struct prule *r;
-		xgrow(&p->rules, &p->cap, p->n + 1, sizeof(*p->rules));
-		r = &p->rules[p->n++];
-		r->rule = rules_add(t, arena_strdup(&p->arena, id), s, arena_strdup(&p->arena, desc));
-		lua_pushvalue(L, -4); /* the check function */
-		r->ref = luaL_ref(L, LUA_REGISTRYINDEX);
-		r->envref = envref;
-		r->file = file;
-		r->source = source;
-		r->line = line;
+		S_keep_rule(p, rules_add(t, arena_strdup(&p->arena, id), s,
+		    arena_strdup(&p->arena, desc)), envref, file, source, line);
 	}
 	lua_pop(L, 4);
 }
@@ -1447,8 +1479,9 @@ S_read_and_load(struct plugins *p, struct rules *t, struct source *src, const ch
 	free(text);
 }
 
-struct plugins *
-plugins_load(const struct plugin_input *in, struct rules *t, struct diags *d)
+static struct plugins *
+S_load_all(const struct plugin_input *in, struct rules *t, struct diags *d,
+    const struct plugins *follow)
 {
 	struct plugins *p = xcalloc(1, sizeof(*p));
 	const struct ynode *list = in->config->plugins;
@@ -1459,6 +1492,17 @@ plugins_load(const struct plugin_input *in, struct rules *t, struct diags *d)
 	p->in = in;
 	p->d = d;
 	p->cur_rule = -1;
+	p->follow = follow;
+	p->max_seconds = in->config->plugin_seconds > 0 ? in->config->plugin_seconds : 10;
+	diags_init(&p->own);
+	pthread_mutex_init(&p->lock, NULL);
+	{
+		pthread_condattr_t ca;
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&p->cond, &ca);
+		pthread_condattr_destroy(&ca);
+	}
 	p->max_instructions = in->config->plugin_instructions;
 	p->max_memory = (size_t)in->config->plugin_memory_mb << 20;
 	p->max_reports = in->config->plugin_reports;
@@ -1468,9 +1512,12 @@ plugins_load(const struct plugin_input *in, struct rules *t, struct diags *d)
 		return NULL;
 	}
 	*(struct plugins **)lua_getextraspace(p->L) = p;
-	/* os.time and os.date read the time zone: make them the same everywhere */
-	setenv("TZ", "UTC0", 1);
-	tzset();
+	/* os.time and os.date read the time zone: make them the same everywhere
+	 * (once: a runner given up on may be reading it) */
+	if (getenv("TZ") == NULL || strcmp(getenv("TZ"), "UTC0") != 0) {
+		setenv("TZ", "UTC0", 1);
+		tzset();
+	}
 	lua_pushcfunction(p->L, S_open);
 	if (lua_pcall(p->L, 0, 0, 0) != LUA_OK) {
 		lua_close(p->L);
@@ -1521,6 +1568,12 @@ plugins_load(const struct plugin_input *in, struct rules *t, struct diags *d)
 	return p;
 }
 
+struct plugins *
+plugins_load(const struct plugin_input *in, struct rules *t, struct diags *d)
+{
+	return S_load_all(in, t, d, NULL);
+}
+
 static int
 S_isms(lua_State *L)
 {
@@ -1536,50 +1589,172 @@ S_options(lua_State *L)
 	return 1;
 }
 
-void
-plugins_run(struct plugins *p, const struct rules *t, struct diags *d)
+static struct plugins *S_load_all(const struct plugin_input *in, struct rules *t, struct diags *d,
+    const struct plugins *follow);
+
+/* Run rule i, its diagnostics into p->d. */
+static void
+S_run_rule(struct plugins *p, size_t i)
 {
-	lua_State *L;
+	lua_State *L = p->L;
+	const struct rules *t = p->t;
+	struct prule *r = &p->rules[i];
+	const struct ynode *opts;
+	char what[160];
 
-	if (p == NULL)
-		return;
-	L = p->L;
-	p->d = d;
-	for (size_t i = 0; i < p->n; i++) {
-		struct prule *r = &p->rules[i];
-		const struct ynode *opts;
-		char what[160];
-
-		if (t->v[r->rule].sev == SEV_OFF)
-			continue;
-		lua_settop(L, 0);
-		if (!p->lists_built) {
-			S_lists(p);
-			p->lists_built = 1;
-		}
-		lua_rawgeti(L, LUA_REGISTRYINDEX, r->ref);
-		lua_pushcfunction(L, S_isms);
-		if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
-			diag_add(d, R_PLUGIN, r->file, r->line, 1, "rule '%s' failed: %s",
-			    t->v[r->rule].name, lua_tostring(L, -1));
-			continue;
-		}
-		lua_getfield(L, LUA_REGISTRYINDEX, "ismsc.report");
-		opts = config_rule_options(p->in->config, t->v[r->rule].name);
-		lua_pushcfunction(L, S_options);
-		lua_pushlightuserdata(L, (void *)opts);
-		if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
-			lua_pop(L, 1);
-			lua_newtable(L);
-		}
-		p->cur_rule = r->rule;
-		p->cur_source = r->source;
-		p->reports = 0;
-		snprintf(what, sizeof(what), "rule '%s' failed", t->v[r->rule].name);
-		S_call(p, 3, 0, r->file, r->line, what);
-		p->cur_rule = -1;
-		S_budget_stop(p);
+	lua_settop(L, 0);
+	if (!p->lists_built) {
+		S_lists(p);
+		p->lists_built = 1;
 	}
+	lua_rawgeti(L, LUA_REGISTRYINDEX, r->ref);
+	lua_pushcfunction(L, S_isms);
+	if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
+		diag_add(p->d, R_PLUGIN, r->file, r->line, 1, "rule '%s' failed: %s",
+		    t->v[r->rule].name, lua_tostring(L, -1));
+		return;
+	}
+	lua_getfield(L, LUA_REGISTRYINDEX, "ismsc.report");
+	opts = config_rule_options(p->in->config, t->v[r->rule].name);
+	lua_pushcfunction(L, S_options);
+	lua_pushlightuserdata(L, (void *)opts);
+	if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+	}
+	p->cur_rule = r->rule;
+	p->cur_source = r->source;
+	p->reports = 0;
+	snprintf(what, sizeof(what), "rule '%s' failed", t->v[r->rule].name);
+	S_call(p, 3, 0, r->file, r->line, what);
+	p->cur_rule = -1;
+	S_budget_stop(p);
+}
+
+/* The runner: rules from p->from on, each one's diagnostics handed to the
+ * watch when it ends; nothing more once the watch has given up on it. */
+static void *
+S_runner(void *arg)
+{
+	struct plugins *p = arg;
+
+	for (size_t i = p->from; i < p->n; i++) {
+		struct diags rd;
+		if (p->t->v[p->rules[i].rule].sev == SEV_OFF)
+			continue;
+		pthread_mutex_lock(&p->lock);
+		p->at = i;
+		clock_gettime(CLOCK_MONOTONIC, &p->since);
+		pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->lock);
+		diags_init(&rd);
+		p->d = &rd;
+		S_run_rule(p, i);
+		pthread_mutex_lock(&p->lock);
+		if (p->abandoned) {
+			pthread_mutex_unlock(&p->lock);
+			diags_free(&rd); /* the process ends without us */
+			return NULL;
+		}
+		diags_move(&p->own, &rd);
+		pthread_mutex_unlock(&p->lock);
+		diags_free(&rd);
+	}
+	pthread_mutex_lock(&p->lock);
+	p->done = 1;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* A new instance of p's plugins, for the rules after one it gave up on:
+ * the same files loaded again, the same rules under the same numbers; what
+ * loading says was said the first time. NULL when Lua cannot start. */
+static struct plugins *
+S_reload(const struct plugins *p, struct rules *t)
+{
+	struct plugins *q;
+	struct diags quiet;
+
+	diags_init(&quiet);
+	q = S_load_all(p->in, t, &quiet, p);
+	diags_free(&quiet);
+	return q;
+}
+
+/* Watch the runner of p from rule from: 0 when every rule ended, or 1
+ * with *stuck the rule that ran past the time limit (p is then the
+ * runner's: it holds it until the process ends). */
+static int
+S_watch(struct plugins *p, size_t from, struct diags *d, size_t *stuck)
+{
+	pthread_t th;
+	int gave_up = 0;
+
+	p->from = from;
+	p->at = from;
+	p->done = 0;
+	clock_gettime(CLOCK_MONOTONIC, &p->since);
+	if (pthread_create(&th, NULL, S_runner, p) != 0) {
+		S_runner(p); /* no thread: unwatched */
+		diags_move(d, &p->own);
+		return 0;
+	}
+	pthread_mutex_lock(&p->lock);
+	while (!p->done) {
+		struct timespec until = p->since;
+		size_t at = p->at;
+		until.tv_sec += p->max_seconds;
+		if (pthread_cond_timedwait(&p->cond, &p->lock, &until) == ETIMEDOUT && !p->done &&
+		    p->at == at) {
+			gave_up = 1;
+			break;
+		}
+	}
+	diags_move(d, &p->own);
+	if (gave_up) {
+		p->abandoned = 1;
+		*stuck = p->at;
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (gave_up)
+		pthread_detach(th);
+	else
+		pthread_join(th, NULL);
+	return gave_up;
+}
+
+int
+plugins_run(struct plugins **pp, struct rules *t, struct diags *d)
+{
+	size_t from = 0, stuck = 0;
+	int lost = 0;
+
+	while (*pp != NULL) {
+		struct plugins *p = *pp;
+		const struct prule *r;
+		p->t = t;
+		if (S_watch(p, from, d, &stuck) == 0)
+			break;
+		/* a rule stuck where the instruction count cannot reach it (a
+		 * string pattern that backtracks): given up on, with its state;
+		 * the rules after it run in a new one */
+		r = &p->rules[stuck];
+		diag_add(d, R_PLUGIN, r->file, r->line, 1, "rule '%s' stopped: time limit of %ld s "
+		    "reached (in a library call the instruction count cannot see, such as a string "
+		    "pattern that backtracks)", t->v[r->rule].name, p->max_seconds);
+		lost++;
+		__atomic_add_fetch(&S_lost, 1, __ATOMIC_SEQ_CST);
+		*pp = S_reload(p, t);
+		from = stuck + 1;
+	}
+	return lost;
+}
+
+int
+plugins_lost(void)
+{
+	return __atomic_load_n(&S_lost, __ATOMIC_SEQ_CST);
 }
 
 void
@@ -1588,6 +1763,9 @@ plugins_free(struct plugins *p)
 	if (p == NULL)
 		return;
 	lua_close(p->L);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->cond);
+	diags_free(&p->own);
 	free(p->rules);
 	arena_free(&p->arena);
 	free(p);

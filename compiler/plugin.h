@@ -29,8 +29,18 @@ struct plugins;
  * isms.yaml, and add their rules to t. Failures are `plugin` diagnostics in
  * d. Returns NULL only when Lua itself cannot start. */
 struct plugins *plugins_load(const struct plugin_input *in, struct rules *t, struct diags *d);
-/* Run every loaded rule that t does not switch off, in file order. */
-void plugins_run(struct plugins *p, const struct rules *t, struct diags *d);
+/* Run every loaded rule that t does not switch off, in file order, on a
+ * thread of their own, watched: a rule still running after plugin_limits:
+ * seconds (stuck in a library call the instruction count cannot see, such
+ * as a string pattern that backtracks) is a `plugin` diagnostic, and the
+ * rules after it run in a new instance, which replaces *pp. Returns the
+ * number of rules given up on; their threads keep the model, so that the
+ * process must then end without freeing it (plugins_lost). */
+int plugins_run(struct plugins **pp, struct rules *t, struct diags *d);
+/* Free what plugins_load made (NULL is fine). */
 void plugins_free(struct plugins *p);
+/* Whether a rule was given up on in this process: then a thread still
+ * reads the model, and the process ends with _exit, freeing nothing. */
+int plugins_lost(void);
 
 #endif

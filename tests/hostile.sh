@@ -248,5 +248,42 @@ if [ $rc = 0 ] && [ -f "$out/pages/lists.html" ] && [ -f "$out/isms.xml" ] && gr
 else echo "FAIL build-pathological: status $rc, ${secs}s, ${kb} KB"; sed -n '1,5p' "$work/err"; fail=$((fail + 1)); fi
 rm -rf "$out"
 
+# 17. Rules stuck where the instruction count cannot reach (string patterns
+# that backtrack, in C): each stopped at plugin_limits: seconds, and the
+# rules after each still run, in check and in build (which writes nothing).
+mktree
+printf 'plugins: [lua/]\nplugin_limits:\n  seconds: 1\n' >> "$work/t/isms.yaml"
+mkdir -p "$work/t/lua"
+printf -- '---\nid: P1\nkind: policy\ntitle: T\nowner: O\nstatus: draft\n---\n' > "$work/t/p.md"
+cat > "$work/t/lua/a.lua" <<'LUA'
+return { id = "stuck-find", severity = "error", check = function(isms, report)
+  report(nil, "a report before it is dropped with the rule")
+  string.find(string.rep("a", 100000), ".-.-.-.-.-b")
+end }
+LUA
+cat > "$work/t/lua/b.lua" <<'LUA'
+return { id = "after-one", severity = "warning", check = function(isms, report)
+  report(nil, "%d entities", #isms.entities)
+end }
+LUA
+cat > "$work/t/lua/c.lua" <<'LUA'
+return {
+  { id = "stuck-gsub", severity = "warning", check = function(isms, report)
+    string.gsub(string.rep("x", 50000), "(.-)(.-)(.-)(.-)y", "%1")
+  end },
+  { id = "after-two", severity = "warning", check = function(isms, report)
+    report(isms.by_id["P1"], "still here")
+  end },
+}
+LUA
+expected='isms.yaml:1:1: warning: 1 entities [after-one]
+lua/a.lua:1:1: error: rule '"'"'stuck-find'"'"' stopped: time limit of 1 s reached (in a library call the instruction count cannot see, such as a string pattern that backtracks) [plugin]
+lua/c.lua:2:1: error: rule '"'"'stuck-gsub'"'"' stopped: time limit of 1 s reached (in a library call the instruction count cannot see, such as a string pattern that backtracks) [plugin]
+p.md:2:5: warning: still here [after-two]'
+run stuck-patterns 1 "$expected"
+timeout "$tmax" "$bin" build "$work/t" -o "$work/stuck-site" --quiet > /dev/null 2>&1; rc=$?
+if [ $rc = 1 ] && [ ! -e "$work/stuck-site" ]; then pass=$((pass + 1))
+else echo "FAIL stuck-patterns build: status $rc"; fail=$((fail + 1)); fi
+
 echo "hostile ($bin): $pass passed, $fail failed"
 [ $fail = 0 ]
