@@ -2239,6 +2239,33 @@ S_copies(struct site *s)
 
 /* ---- the build --------------------------------------------------------------- */
 
+/* Longer than this, a file or folder name of the site is cut and given a
+ * hash of the whole (file systems take 255 bytes; ids and kind names are
+ * of any length, and a page adds ".html"). */
+enum { NAME_KEEP = 200, NAME_MAX_SITE = 250 };
+
+/* name[0..n) as one component of a path of the site, with suffix after
+ * it: as it is when short enough, else its first NAME_KEEP bytes, "-" and
+ * 16 hex digits of its hash. A string to free. */
+static char *
+S_component(const char *name, size_t n, const char *suffix)
+{
+	unsigned long long h = 14695981039346656037ULL;
+
+	if (n + strlen(suffix) <= NAME_MAX_SITE)
+		return xasprintf("%.*s%s", (int)n, name, suffix);
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)name[i]) * 1099511628211ULL;
+	return xasprintf("%.*s-%016llx%s", NAME_KEEP, name, h, suffix);
+}
+
+/* A kind's folder: its name, cut when long. A string to free. */
+static char *
+S_kind_dir(const struct kinddef *kd)
+{
+	return S_component(kd->name, strlen(kd->name), "");
+}
+
 /* A kind's list: <kind>/index.html, or index-1.html, ... when an entity of
  * the kind has that id (ids are unique ignoring case, and so are pages). */
 static char *
@@ -2247,9 +2274,14 @@ S_list_href(const struct site *s, const struct kinddef *kd)
 	char name[32] = "index";
 	const struct entity *e;
 
+	char *dir, *href;
+
 	for (unsigned k = 1; (e = hash_get(&s->m->by_id, name)) != NULL && e->kind == kd; k++)
 		snprintf(name, sizeof(name), "index-%u", k);
-	return xasprintf("%s/%s.html", kd->name, name);
+	dir = S_kind_dir(kd);
+	href = xasprintf("%s/%s.html", dir, name);
+	free(dir);
+	return href;
 }
 
 /* Pages: <kind>/<id>.html, pages/<path>.html; NULL for what publish: hides. */
@@ -2263,14 +2295,23 @@ S_hrefs(struct site *s)
 		const struct doc *d = &s->m->docs[i];
 		const struct entity *e = d->entity;
 		if (e != NULL) {
-			if (!config_excluded(s->cfg, e->fm))
-				s->href[i] = xasprintf("%s/%s.html", e->kind->name, e->id);
+			if (!config_excluded(s->cfg, e->fm)) {
+				char *dir = S_kind_dir(e->kind), *page = S_component(e->id, strlen(e->id), ".html");
+				s->href[i] = xasprintf("%s/%s", dir, page);
+				free(dir);
+				free(page);
+			}
 		} else {
-			size_t n = strlen(d->path);
+			const char *base = strrchr(d->path, '/');
+			size_t n = strlen(d->path), b;
+			char *page;
 			if (n > 3 && strcmp(d->path + n - 3, ".md") == 0)
 				n -= 3;
-			s->file[i] = xasprintf("pages/%.*s.html", (int)n, d->path);
+			b = base != NULL ? (size_t)(base + 1 - d->path) : 0;
+			page = S_component(d->path + b, n - b, ".html");
+			s->file[i] = xasprintf("pages/%.*s%s", (int)b, d->path, page);
 			s->href[i] = S_urlenc(s->file[i]);
+			free(page);
 		}
 	}
 	s->kinds = xcalloc(s->sch->n + 1, sizeof(*s->kinds));

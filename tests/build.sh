@@ -222,6 +222,19 @@ if build "$work/names" -o "$work/namesout" && [ -f "$work/namesout/pages/a #1 %.
 else no "pages and files with names that need escaping"; cat "$work/stderr"; $tool links "$work/namesout" | head -5; fi
 
 # 9d. A project's templates override the compiler's, file by file: --templates, or
+# An id of 300 characters and a file name of 251 are valid, and their pages'
+# names would pass the file system's 255 bytes: they are cut, with a hash of
+# the whole, and every link to them still resolves.
+mkdir -p "$work/long"
+cp "$here/build/kinds/src/isms.yaml" "$work/long/"
+long=$(printf 'P%.0s' $(seq 300)); name=$(printf 'a%.0s' $(seq 251))
+printf -- '---\nid: %s\nkind: policy\ntitle: Long\nowner: O\nstatus: draft\n---\nSee [the page](%s.md).\n' "$long" "$name" > "$work/long/p.md"
+printf -- 'Back to [[%s]].\n' "$long" > "$work/long/$name.md"
+if build "$work/long" -o "$work/longout" && $tool links "$work/longout" > /dev/null &&
+   ls "$work/longout/policy" | grep -q "^$(printf 'P%.0s' $(seq 200))-[0-9a-f]\{16\}\.html$" &&
+   ls "$work/longout/pages" | grep -q "^$(printf 'a%.0s' $(seq 200))-[0-9a-f]\{16\}\.html$"
+then ok; else no "long ids and file names"; head -3 "$work/stdout" "$work/stderr"; fi
+
 # templates: in isms.yaml (the option wins); a broken template is status 2, nothing written.
 cp -r "$here/build/kinds/src" "$work/tpl"
 mkdir -p "$work/tpl/theme" "$work/alt"
