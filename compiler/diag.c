@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "xalloc.h"
 
 static const struct {
@@ -186,14 +187,23 @@ diags_count(const struct diags *d, const struct rules *t, size_t *errors, size_t
 	}
 }
 
-/* s with its control characters written as escapes (\n, \t, \x1b), so that
- * a diagnostic stays on its line whatever a file name or a value holds, and
- * sends nothing to the terminal. */
+/* s with its control characters, and the bytes that are not UTF-8, written
+ * as escapes (\n, \t, \x1b, \xff), so that a diagnostic stays on its line
+ * whatever a file name or a value holds, and sends nothing to the terminal. */
 static void
 S_put_escaped(FILE *fp, const char *s)
 {
-	for (; *s != '\0'; s++) {
+	size_t n = strlen(s), good = 0;
+	int nul;
+
+	for (; *s != '\0'; s++, n--) {
 		unsigned char c = (unsigned char)*s;
+		if (good == 0 && c >= 0x80 && (good = text_check_utf8(s, n, &nul)) == 0) {
+			fprintf(fp, "\\x%02x", c); /* not UTF-8 */
+			continue;
+		}
+		if (good > 0)
+			good--;
 		if (c >= 0x20 && c != 0x7f)
 			putc(c, fp);
 		else if (c == '\n')

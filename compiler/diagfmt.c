@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "xalloc.h"
 
 void
@@ -52,13 +53,19 @@ diagfmt_json(FILE *fp, const struct diagfmt *f)
 	for (size_t i = 0; i < f->diags->n; i++) {
 		const struct diag *g = &f->diags->v[i];
 		const char *entity = f->entity_of ? f->entity_of(f->ctx, g->file) : NULL;
+		char *file, *msg;
 		if (S_skip(f, g))
 			continue;
+		/* JSON is UTF-8: a file name that is not loses nothing but its bad bytes */
+		file = text_utf8_clean(g->file);
+		msg = text_utf8_clean(g->msg);
 		json_array_append_new(list, json_pack("{s:s,s:i,s:i,s:s,s:s,s:s,s:o}",
-		    "file", g->file, "line", g->line, "column", g->col,
+		    "file", file, "line", g->line, "column", g->col,
 		    "severity", severity_name(f->rules->v[g->rule].sev),
-		    "rule", f->rules->v[g->rule].name, "message", g->msg,
+		    "rule", f->rules->v[g->rule].name, "message", msg,
 		    "entity", entity ? json_string(entity) : json_null()));
+		free(file);
+		free(msg);
 	}
 	json_object_set_new(doc, "diagnostics", list);
 	return S_dump(fp, doc);
@@ -106,19 +113,21 @@ diagfmt_sarif(FILE *fp, const struct diagfmt *f)
 		const struct diag *g = &f->diags->v[i];
 		const struct rule *r = &f->rules->v[g->rule];
 		const char *entity = f->entity_of ? f->entity_of(f->ctx, g->file) : NULL;
-		char fp16[17], *uri;
+		char fp16[17], *uri, *msg;
 		if (S_skip(f, g))
 			continue;
 		uri = S_uri(f->prefix, g->file);
+		msg = text_utf8_clean(g->msg);
 		diag_fingerprint(r->name, g->file, entity, g->msg, fp16);
 		json_array_append_new(results, json_pack(
 		    "{s:s,s:i,s:s,s:{s:s},s:[{s:{s:{s:s,s:s},s:{s:i,s:i}}}],s:{s:s}}",
 		    "ruleId", r->name, "ruleIndex", g->rule, "level", S_level(r->sev),
-		    "message", "text", g->msg,
+		    "message", "text", msg,
 		    "locations", "physicalLocation", "artifactLocation", "uri", uri,
 		    "uriBaseId", "%SRCROOT%", "region", "startLine", g->line, "startColumn", g->col,
 		    "partialFingerprints", "ismsc/v1", fp16));
 		free(uri);
+		free(msg);
 	}
 	json_object_set_new(run, "tool", json_pack("{s:{s:s,s:s,s:s,s:o}}", "driver",
 	    "name", "ismsc", "version", ISMSC_VERSION, "semanticVersion", ISMSC_VERSION,
@@ -157,18 +166,22 @@ diagfmt_github(FILE *fp, const struct diagfmt *f)
 	for (size_t i = 0; i < f->diags->n; i++) {
 		const struct diag *g = &f->diags->v[i];
 		const struct rule *r = &f->rules->v[g->rule];
-		char *path;
+		char *raw, *path, *msg;
 		if (S_skip(f, g))
 			continue;
-		path = xasprintf("%s%s", f->prefix, g->file);
+		raw = xasprintf("%s%s", f->prefix, g->file);
+		path = text_utf8_clean(raw);
+		msg = text_utf8_clean(g->msg);
 		fprintf(fp, "::%s file=", r->sev == SEV_ERROR ? "error" : "warning");
 		S_gh_escape(fp, path, 1);
 		fprintf(fp, ",line=%d,col=%d,title=", g->line, g->col);
 		S_gh_escape(fp, r->name, 1);
 		fputs("::", fp);
-		S_gh_escape(fp, g->msg, 0);
+		S_gh_escape(fp, msg, 0);
 		fputc('\n', fp);
+		free(raw);
 		free(path);
+		free(msg);
 	}
 	return ferror(fp) ? -1 : 0;
 }

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "text.h"
 #include "xalloc.h"
 
 enum { WALK_MAX_DEPTH = 128 }; /* folders nested deeper are not walked */
@@ -46,6 +47,14 @@ S_inside(const char *root, const char *p)
 	return strncmp(root, p, n) == 0 && (p[n] == '\0' || p[n] == '/');
 }
 
+int
+source_name_ok(const char *name)
+{
+	int nul;
+
+	return text_check_utf8(name, strlen(name), &nul) == strlen(name);
+}
+
 static void S_walk(struct source *s, struct dirsrc *ds, int dfd, const char *rel);
 
 /* A name in a folder, with its type as readdir gave it (DT_UNKNOWN when
@@ -61,6 +70,13 @@ S_entry(struct source *s, struct dirsrc *ds, int dfd, const char *rel, const str
 	const char *name = dn->name;
 	char *path = rel[0] ? xasprintf("%s/%s", rel, name) : xstrdup(name);
 	struct stat st;
+
+	if (!source_name_ok(name)) {
+		/* every output names the file (JSON, the zip, links): UTF-8 or nothing */
+		diag_add(ds->d, R_SYNTAX, path, 1, 1, "file name is not valid UTF-8; left out");
+		S_push(&s->held, &s->nheld, &s->capheld, path); /* the diagnostic borrows it */
+		return;
+	}
 
 	if (dn->type == DT_REG) {
 		/* a regular file, not a link to one: no need to ask again */

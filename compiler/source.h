@@ -50,6 +50,9 @@ int source_open_git(struct source *s, const char *src, const char *rev, const ch
 int source_read(struct source *s, const char *path, char **data, size_t *len, size_t limit);
 /* 1 if path (relative, normalised) is a file or folder of the tree. */
 int source_has(const struct source *s, const char *path);
+/* 1 if name, one part of a path, is UTF-8: a file or folder whose name is
+ * not is left out of the tree, with a syntax error. */
+int source_name_ok(const char *name);
 /* 1 if path (relative, normalised) is a file of the tree. */
 int source_has_file(const struct source *s, const char *path);
 /* Release everything; accepts a zeroed or already closed source. */

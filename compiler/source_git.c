@@ -51,6 +51,11 @@ S_cb(const char *root, const git_tree_entry *e, void *payload)
 	if (S_hidden(root, name))
 		return 1; /* skip (a subtree too) */
 	path = xasprintf("%s%s", root, name);
+	if (!source_name_ok(name)) {
+		diag_add(w->d, R_SYNTAX, path, 1, 1, "file name is not valid UTF-8; left out");
+		S_push(&w->s->held, &w->s->nheld, &w->s->capheld, path); /* the diagnostic's */
+		return 1;
+	}
 	if (mode == GIT_FILEMODE_TREE) {
 		if (w->skip != NULL && strcmp(path, w->skip) == 0) {
 			free(path);

@@ -63,6 +63,28 @@ text_check_utf8(const char *str, size_t n, int *nul)
 	return n;
 }
 
+char *
+text_utf8_clean(const char *s)
+{
+	size_t n = strlen(s), o = 0, ok;
+	char *out = xmalloc(n * 3 + 1);
+	int nul;
+
+	while (n > 0) {
+		ok = text_check_utf8(s, n, &nul);
+		memcpy(out + o, s, ok);
+		o += ok;
+		if (ok == n)
+			break;
+		memcpy(out + o, "\xEF\xBF\xBD", 3);
+		o += 3;
+		s += ok + 1;
+		n -= ok + 1;
+	}
+	out[o] = '\0';
+	return out;
+}
+
 size_t
 text_chars(const char *s, size_t n)
 {

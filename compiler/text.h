@@ -10,6 +10,11 @@
  * all is well. *nul is set to 1 when that byte is a NUL. */
 size_t text_check_utf8(const char *s, size_t n, int *nul);
 
+/* A copy of the string s (to free) in which each byte that is not part of
+ * well-formed UTF-8 is U+FFFD: for outputs that must be UTF-8 (JSON),
+ * whatever a file name holds. */
+char *text_utf8_clean(const char *s);
+
 /* The number of characters (UTF-8 lead bytes) in s[0..n). */
 size_t text_chars(const char *s, size_t n);
 

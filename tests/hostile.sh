@@ -285,5 +285,23 @@ timeout "$tmax" "$bin" build "$work/t" -o "$work/stuck-site" --quiet > /dev/null
 if [ $rc = 1 ] && [ ! -e "$work/stuck-site" ]; then pass=$((pass + 1))
 else echo "FAIL stuck-patterns build: status $rc"; fail=$((fail + 1)); fi
 
+# 18. File names that are not UTF-8 (every output names its files: JSON, the
+# zip, links) are left out with a syntax error, written \xff in the text
+# format; JSON and SARIF stay UTF-8 and keep every diagnostic.
+mktree
+printf -- '---\nid: P1\nkind: policy\ntitle: T\nowner: O\nstatus: draft\n---\n' > "$work/t/p.md"
+printf 'x\n' > "$work/t/$(printf 'bad-\xff.md')"
+mkdir -p "$work/t/$(printf 'dir-\xe9')" && printf 'y\n' > "$work/t/$(printf 'dir-\xe9')/in.md"
+run bad-file-names 1 'bad-\xff.md:1:1: error: file name is not valid UTF-8; left out [syntax]
+dir-\xe9:1:1: error: file name is not valid UTF-8; left out [syntax]'
+for fmt in json sarif; do
+	if "$bin" check "$work/t" --diagnostics $fmt 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+n = len(d["diagnostics"]) if "diagnostics" in d else len(d["runs"][0]["results"])
+sys.exit(0 if n == 2 else 1)'; then pass=$((pass + 1))
+	else echo "FAIL bad-file-names: $fmt is not UTF-8 JSON with both diagnostics"; fail=$((fail + 1)); fi
+done
+
 echo "hostile ($bin): $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
@@ -37,6 +38,24 @@ test_utf8(void **state)
 }
 
 static void
+test_clean(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = text_utf8_clean("plain caf" "\xc3\xa9");
+	assert_string_equal(s, "plain caf" "\xc3\xa9");
+	free(s);
+	s = text_utf8_clean("a" "\xff" "b" "\xc3" "\xc3\xa9" "\xe2\x82");
+	assert_string_equal(s, "a" "\xef\xbf\xbd" "b" "\xef\xbf\xbd" "\xc3\xa9" "\xef\xbf\xbd"
+	    "\xef\xbf\xbd");
+	free(s);
+	s = text_utf8_clean("");
+	assert_string_equal(s, "");
+	free(s);
+}
+
+static void
 test_lines(void **state)
 {
 	static const char s[] = "ab\r\ncaf\xc3\xa9 x\n\nlast";
@@ -64,6 +83,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_lines),
 	};
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
