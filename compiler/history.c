@@ -335,6 +335,24 @@ S_has_dotgit(const char *src)
 	return there;
 }
 
+/* The object rev names, or HEAD's. HEAD is read as a reference, not
+ * parsed: libgit2 1.5's revparse leaks a reference when HEAD names an
+ * object that is not there. */
+static int
+S_rev(git_object **obj, git_repository *repo, const char *rev)
+{
+	git_reference *head = NULL;
+	int rc;
+
+	*obj = NULL;
+	if (rev != NULL)
+		return git_revparse_single(obj, repo, rev);
+	if ((rc = git_repository_head(&head, repo)) == 0)
+		rc = git_reference_peel(obj, head, GIT_OBJECT_ANY);
+	git_reference_free(head);
+	return rc;
+}
+
 void
 history_load(struct history *h, const char *src, const char *rev, const struct model *m,
     struct diags *d)
@@ -369,7 +387,7 @@ history_load(struct history *h, const char *src, const char *rev, const struct m
 		S_skip(h, "is not the top of a git checkout");
 		goto out;
 	}
-	if (git_revparse_single(&obj, repo, rev != NULL ? rev : "HEAD") != 0 ||
+	if (S_rev(&obj, repo, rev) != 0 ||
 	    git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT) != 0) {
 		S_skip(h, rev != NULL ? "has no such revision" : "has no commits");
 		goto out;

@@ -221,6 +221,19 @@ same "no commits: one note" "$(cat "$work/stderr")" \
 "ismsc: note: $empty has no commits; document-control skipped
 ismsc: 10 files, 0 errors, 0 warnings"
 
+# ... and one whose HEAD names an object that is not there (detached): the
+# same note, and no leak (under ASan; libgit2's revparse leaked one here).
+dangling=$work/dangling
+cp -R "$here/cases/clean-tree/src" "$dangling"
+git init -q -b main "$dangling" || exit 2
+echo "  document-control: warning" >> "$dangling/isms.yaml"
+echo 0123456789012345678901234567890123456789 > "$dangling/.git/HEAD"
+check "$dangling"
+same "dangling HEAD: one note" "$(cat "$work/stderr")" \
+"ismsc: note: $dangling has no commits; document-control skipped
+ismsc: 10 files, 0 errors, 0 warnings"
+same "dangling HEAD: status 0" "$(cat "$work/status")" 0
+
 # ... and a .git that is no repository.
 mkdir "$plain/.git"
 check "$plain"
