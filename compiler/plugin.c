@@ -22,7 +22,7 @@
 
 #include "check.h"
 
-enum { HOOK_EVERY = 1000 };
+enum { HOOK_EVERY = 1000, REPORT_MAX = 4096 /* bytes of one report's message */ };
 
 struct prule {
 	int rule;          /* index in the rule table */
@@ -52,6 +52,7 @@ struct plugins {
 	const char *cur_source;
 	int err_line;
 	long reports;
+	size_t report_bytes;           /* the running rule's reports, kept */
 	const struct entity **all;     /* the valid entities, in file order */
 	size_t nall;
 	const struct entity ***bykind; /* ... of each kind of the schemas */
@@ -130,6 +131,7 @@ S_budget_start(struct plugins *p)
 	p->count = 0;
 	p->count_limit = p->max_instructions;
 	p->mem_hit = 0;
+	p->report_bytes = 0;
 	p->mem_limit = p->mem_used + p->max_memory;
 	lua_sethook(p->L, S_hook, LUA_MASKCOUNT, HOOK_EVERY);
 }
@@ -1284,7 +1286,8 @@ S_report(lua_State *L)
 {
 	struct plugins *p = S_self(L);
 	const struct entity *e = NULL;
-	const char *msg;
+	const char *msg, *cut = "";
+	size_t len;
 	int n = lua_gettop(L);
 
 	if (p->cur_rule < 0)
@@ -1299,16 +1302,31 @@ S_report(lua_State *L)
 	lua_getfield(L, LUA_REGISTRYINDEX, "ismsc.format");
 	lua_insert(L, 2);
 	lua_call(L, n - 1, 1);
-	msg = lua_tostring(L, -1);
+	msg = lua_tolstring(L, -1, &len);
 	if (++p->reports > p->max_reports)
 		return luaL_error(L, "report limit of %I reached", (lua_Integer)p->max_reports);
+	/* a diagnostic is one line for people: a long message is cut (at a
+	 * character), and what is kept counts against the rule's memory */
+	if (msg == NULL)
+		msg = "", len = 0;
+	if (len > REPORT_MAX) {
+		len = REPORT_MAX;
+		while (len > 0 && ((unsigned char)msg[len] & 0xC0) == 0x80)
+			len--;
+		cut = "\xE2\x80\xA6"; /* … */
+	}
+	p->report_bytes += len + 64;
+	if (p->mem_limit > 0 && p->report_bytes > p->max_memory) {
+		p->mem_hit = 1;
+		return luaL_error(L, "memory limit of %d MiB reached", (int)(p->max_memory >> 20));
+	}
 	if (e != NULL) {
-		diag_add(p->d, p->cur_rule, e->doc->path, e->id_node->line, e->id_node->col, "%s",
-		    msg ? msg : "");
+		diag_add(p->d, p->cur_rule, e->doc->path, e->id_node->line, e->id_node->col, "%.*s%s",
+		    (int)len, msg, cut);
 	} else {
 		const struct ynode *at = p->in->config->catalog_node;
-		diag_add(p->d, p->cur_rule, CONFIG_FILE, at ? at->line : 1, at ? at->col : 1, "%s",
-		    msg ? msg : "");
+		diag_add(p->d, p->cur_rule, CONFIG_FILE, at ? at->line : 1, at ? at->col : 1, "%.*s%s",
+		    (int)len, msg, cut);
 	}
 	return 0;
 }

@@ -303,5 +303,30 @@ sys.exit(0 if n == 2 else 1)'; then pass=$((pass + 1))
 	else echo "FAIL bad-file-names: $fmt is not UTF-8 JSON with both diagnostics"; fail=$((fail + 1)); fi
 done
 
+# 19. A rule that reports huge messages: each is cut at 4 KiB (with an
+# ellipsis), and what the reports keep counts against the rule's memory.
+mktree
+printf 'plugins: [lua/]\nplugin_limits:\n  memory_mb: 2\n' >> "$work/t/isms.yaml"
+mkdir -p "$work/t/lua"
+cat > "$work/t/lua/flood.lua" <<'LUA'
+return {
+  { id = "flood-some", severity = "warning", check = function(isms, report)
+    local s = string.rep("x", 100000)
+    for i = 1, 100 do report(nil, "%s", s) end
+  end },
+  { id = "flood-more", severity = "warning", check = function(isms, report)
+    local s = string.rep("y", 100000)
+    for i = 1, 1000 do report(nil, "%s", s) end
+  end },
+}
+LUA
+/usr/bin/time -f '%e %M' -o "$work/time" timeout "$tmax" "$bin" check "$work/t" > "$work/out" 2> /dev/null; rc=$?
+read -r secs kb < <(tail -n 1 "$work/time")
+if [ $rc = 1 ] && [ "$(grep -c '\[flood-some\]$' "$work/out")" = 100 ] &&
+   [ "$(awk '{ if (length($0) > 4200) n++ } END { print n + 0 }' "$work/out")" = 0 ] &&
+   grep -q "error: rule 'flood-more' failed: memory limit of 2 MiB reached \[plugin\]" "$work/out" &&
+   [ "${kb:-0}" -le "$mmax" ]; then pass=$((pass + 1))
+else echo "FAIL report-flood: status $rc, ${kb} KB"; grep -v '^isms.yaml' "$work/out" | head -3; fail=$((fail + 1)); fi
+
 echo "hostile ($bin): $pass passed, $fail failed"
 [ $fail = 0 ]
