@@ -531,6 +531,114 @@ md_scan(struct md_parser *p, const char *body, size_t len, int line0, struct are
 	md_scan_then(p, body, len, line0, a, out, NULL, NULL);
 }
 
+/* The cells of a GFM table's delimiter row (|:--|--:|), or 0 when line
+ * is not one. */
+static size_t
+S_delimiter_cells(const char *s, size_t n)
+{
+	size_t i = 0, cells = 0, pipes = 0;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	while (i < n) {
+		size_t dashes = 0;
+		if (s[i] == '|') {
+			pipes++;
+			i++;
+		}
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		if (i == n)
+			break;
+		if (s[i] == ':')
+			i++;
+		while (i < n && s[i] == '-')
+			i++, dashes++;
+		if (dashes == 0)
+			return 0;
+		if (i < n && s[i] == ':')
+			i++;
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		cells++;
+		if (i < n && s[i] != '|')
+			return 0;
+	}
+	return pipes > 0 ? cells : 0;
+}
+
+/* How many list items the line s[0..n) opens at its start (block quotes
+ * between them are passed over: cmark-gfm takes 100,000 of those fast). */
+static size_t
+S_line_containers(const char *s, size_t n)
+{
+	size_t i = 0, k = 0;
+
+	for (;;) {
+		size_t d = 0;
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		if (i < n && s[i] == '>') {
+			i++;
+			continue;
+		}
+		if (i + 1 < n && (s[i] == '-' || s[i] == '*' || s[i] == '+') &&
+		    (s[i + 1] == ' ' || s[i + 1] == '\t')) {
+			i += 2, k++;
+			continue;
+		}
+		while (i + d < n && d < 9 && s[i + d] >= '0' && s[i + d] <= '9')
+			d++;
+		if (d > 0 && i + d + 1 < n && (s[i + d] == '.' || s[i + d] == ')') &&
+		    (s[i + d + 1] == ' ' || s[i + d + 1] == '\t')) {
+			i += d + 2, k++;
+			continue;
+		}
+		return k;
+	}
+}
+
+int
+md_guard(const char *body, size_t len, int *line, char *msg, size_t size)
+{
+	size_t openers = 0, table = 0, rows = 0;
+	int ln = 1;
+
+	for (size_t at = 0; at < len; ln++) {
+		const char *s = body + at, *nl = memchr(s, '\n', len - at);
+		size_t n = nl != NULL ? (size_t)(nl - s) : len - at, cells;
+		int blank = 1;
+		at += n + (nl != NULL);
+		for (size_t i = 0; i < n; i++) {
+			if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+				blank = 0;
+			if (s[i] == '!' && i + 1 < n && s[i + 1] == '[' && ++openers > MD_MAX_IMAGE_OPENERS) {
+				*line = ln;
+				snprintf(msg, size, "more than %d images in one file; cmark-gfm would take "
+				    "too long", MD_MAX_IMAGE_OPENERS);
+				return 1;
+			}
+		}
+		if (S_line_containers(s, n) > MD_MAX_LINE_CONTAINERS) {
+			*line = ln;
+			snprintf(msg, size, "a line that opens more than %d lists; cmark-gfm would take "
+			    "too long", MD_MAX_LINE_CONTAINERS);
+			return 1;
+		}
+		if (blank) {
+			table = rows = 0;
+		} else if (table > 0 && (++rows + 1) * table > MD_MAX_TABLE_CELLS) {
+			*line = ln;
+			snprintf(msg, size, "a table of more than %d cells", MD_MAX_TABLE_CELLS);
+			return 1;
+		} else if (table == 0 && (cells = S_delimiter_cells(s, n)) > 0) {
+			table = cells;
+			rows = 0;
+		}
+	}
+	return 0;
+}
+
 void
 md_scan_then(struct md_parser *p, const char *body, size_t len, int line0, struct arena *a,
     struct md_out *out, void (*then)(void *ctx, struct cmark_node *tree), void *ctx)

@@ -42,6 +42,22 @@ struct cmark_node *md_parse_tree(struct md_parser *p, const char *body, size_t l
 /* Its extensions, for cmark_render_html (a cmark_llist *). */
 struct _cmark_llist *md_extensions(struct md_parser *p);
 
+/* Bounds on what a body may ask of cmark-gfm 0.29 (Debian 12), whose parser
+ * is quadratic in a few shapes: image openers that never close around
+ * links ("![[]()" repeated: 40,000 take 3.5 s, 160,000 minutes), lists
+ * opened many at once on one line ("- - - ... x": 40,000 take minutes),
+ * and tables whose rows are padded to a wide header (4,000
+ * columns by 4,000 rows take gigabytes; 1,000 by 1,000 take 260 MB). No ISMS document comes near. */
+enum {
+	MD_MAX_IMAGE_OPENERS = 20000,   /* "![" in one body */
+	MD_MAX_LINE_CONTAINERS = 1000,  /* list items one line opens */
+	MD_MAX_TABLE_CELLS = 250000     /* a table's columns times its rows */
+};
+
+/* 0 when body[0..len) keeps within the bounds; else 1, with the 1-based
+ * line of the body where it leaves them and why in msg[0..size). */
+int md_guard(const char *body, size_t len, int *line, char *msg, size_t size);
+
 /* Parse body[0..len), which starts after line0 lines of its file, and append
  * its references and links to out (strings in a). */
 void md_scan(struct md_parser *p, const char *body, size_t len, int line0, struct arena *a,

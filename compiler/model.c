@@ -92,9 +92,19 @@ S_scan(struct worker *w, struct doc *doc, const char *body, size_t len, int line
 {
 	const struct model_hooks *h = w->job->hooks;
 
+	char why[160];
+	int at;
+
 	w->doc = doc;
-	md_scan_then(w->md, body, len, line0, w->arena, &doc->md,
-	    h != NULL && h->body != NULL ? S_then : NULL, w);
+	if (md_guard(body, len, &at, why, sizeof(why)) != 0) {
+		/* not parsed: a limit error, so nothing is built from it either */
+		diag_add(&doc->diags, R_LIMIT, doc->path, line0 + at, 1, "%s", why);
+		doc->body = NULL;
+		doc->body_len = 0;
+	} else {
+		md_scan_then(w->md, body, len, line0, w->arena, &doc->md,
+		    h != NULL && h->body != NULL ? S_then : NULL, w);
+	}
 	doc->nrefs = val->nrefs + doc->md.nrefs;
 	doc->refs = arena_alloc(w->arena, (doc->nrefs + 1) * sizeof(*doc->refs));
 	for (size_t i = 0; i < val->nrefs; i++) {

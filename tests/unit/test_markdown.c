@@ -458,10 +458,59 @@ test_html_anchors(void **state)
 	free(h);
 }
 
+/* md_guard: each bound passes at its value and refuses one more. */
+static void
+test_guard(void **state)
+{
+	char msg[160], *b;
+	int line = 0;
+	size_t n;
+
+	(void)state;
+	b = malloc(6 * (MD_MAX_IMAGE_OPENERS + 1) + 64);
+	n = 0;
+	for (int i = 0; i < MD_MAX_IMAGE_OPENERS; i++)
+		memcpy(b + n, "![[]()", 6), n += 6;
+	assert_int_equal(md_guard(b, n, &line, msg, sizeof(msg)), 0);
+	memcpy(b + n, "\n![x]", 5), n += 5;
+	assert_int_equal(md_guard(b, n, &line, msg, sizeof(msg)), 1);
+	assert_int_equal(line, 2);
+	free(b);
+
+	b = malloc(3 * (MD_MAX_LINE_CONTAINERS + 1) + 64);
+	n = 0;
+	for (int i = 0; i < MD_MAX_LINE_CONTAINERS; i++)
+		memcpy(b + n, i % 2 ? "- " : "1. ", i % 2 ? 2 : 3), n += i % 2 ? 2 : 3;
+	assert_int_equal(md_guard(b, n, &line, msg, sizeof(msg)), 0);
+	memcpy(b + n, "> * x", 5), n += 5; /* quotes are not counted, the item is */
+	assert_int_equal(md_guard(b, n, &line, msg, sizeof(msg)), 1);
+	assert_int_equal(line, 1);
+	free(b);
+
+	/* 500 columns: 499 rows and the header make 250,000 cells */
+	b = malloc(4 * 1024 * 1024);
+	n = 0;
+	for (int r = 0; r < 501; r++) {
+		for (int c = 0; c < 500; c++)
+			memcpy(b + n, r == 1 ? "|-" : "|x", 2), n += 2;
+		b[n++] = '|', b[n++] = '\n';
+	}
+	assert_int_equal(md_guard(b, n, &line, msg, sizeof(msg)), 0);
+	memcpy(b + n, "|y|\n", 4), n += 4;
+	assert_int_equal(md_guard(b, n, &line, msg, sizeof(msg)), 1);
+	assert_int_equal(line, 502);
+	/* a blank line ends the table: the next starts from nothing */
+	memcpy(b + n - 4, "\n|y|\n", 6), n += 2;
+	assert_int_equal(md_guard(b, n, &line, msg, sizeof(msg)), 0);
+	free(b);
+	assert_int_equal(md_guard("", 0, &line, msg, sizeof(msg)), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_guard),
 		cmocka_unit_test(test_ref_syntax),
 		cmocka_unit_test_setup_teardown(test_refs_outside_code, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_refs_in_blocks, S_setup, S_teardown),
