@@ -190,6 +190,21 @@ S_open(struct output *o, const char *path, char **full)
 	return fd;
 }
 
+/* Count n more bytes against o's budget: 0, or -1 once it is spent (a
+ * template that repeats itself could fill the disk, a page at a time). */
+static int
+S_spend(struct output *o, size_t n, const char *path)
+{
+	size_t total = __atomic_add_fetch(&o->written, n, __ATOMIC_RELAXED);
+
+	if (o->budget == 0 || total <= o->budget)
+		return 0;
+	if (!__atomic_exchange_n(&o->failed, 1, __ATOMIC_RELAXED))
+		snprintf(o->err, sizeof(o->err), "the site passes %zu MiB at %s (64 times the source "
+		    "and 512 MiB): a template that repeats itself?", o->budget >> 20, path);
+	return -1;
+}
+
 static int
 S_write_all(int fd, const char *p, size_t n)
 {
@@ -210,8 +225,11 @@ int
 output_write(struct output *o, const char *path, const void *data, size_t len)
 {
 	char *full;
-	int fd = S_open(o, path, &full), rc = 0;
+	int fd, rc = 0;
 
+	if (S_spend(o, len, path) != 0)
+		return -1;
+	fd = S_open(o, path, &full);
 	if (fd >= 0) {
 		if (S_write_all(fd, data, len) != 0)
 			rc = S_fail(o, "cannot write", path);
@@ -241,8 +259,9 @@ output_part(struct output_file *f, const void *data, size_t len)
 {
 	if (f->fd < 0)
 		return -1;
-	if (S_write_all(f->fd, data, len) != 0) {
-		S_fail(f->o, "cannot write", f->path);
+	if (S_spend(f->o, len, f->path) != 0 || S_write_all(f->fd, data, len) != 0) {
+		if (!f->o->failed)
+			S_fail(f->o, "cannot write", f->path);
 		close(f->fd);
 		f->fd = -1;
 		return -1;

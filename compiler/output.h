@@ -13,6 +13,8 @@ struct output {
 	char *tmp;        /* the temporary folder beside it, while open */
 	int failed;       /* a write failed: commit refuses */
 	char err[512];    /* why, for the message */
+	size_t budget;    /* bytes the files written may add up to (0: any) */
+	size_t written;   /* so far, by every thread */
 };
 
 /* May OUT be replaced by a build of the source root src? 0 when it may

@@ -2230,6 +2230,7 @@ S_copies(struct site *s)
 		if (source_read(&s->r->src, s->copies[i], &data, &len, FILE_LIMIT) != SOURCE_OK)
 			continue;
 		to = xasprintf("assets/files/%s", s->copies[i]);
+		__atomic_add_fetch(&s->out.budget, len, __ATOMIC_RELAXED); /* copies are the source's */
 		if (output_write(&s->out, to, data, len) != 0)
 			S_failed(s);
 		free(to);
@@ -2437,6 +2438,11 @@ S_prepare(struct site *s, struct run *r, const struct site_options *so, int loud
 			fprintf(stderr, "ismsc: %s\n", s->out.err);
 		return 2;
 	}
+	/* what the site may write: 64 times the bodies, and 512 MiB (the
+	 * 10,000-document corpus writes 10 times its bodies) */
+	s->out.budget = (size_t)512 << 20;
+	for (size_t i = 0; i < s->m->ndocs; i++)
+		s->out.budget += 64 * s->m->docs[i].body_len;
 	s->tdir = xasprintf("%s/templates", r->datadir);
 	s->tdirs[0] = so->templates;
 	s->tdirs[1] = s->tdir;

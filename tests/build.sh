@@ -268,6 +268,20 @@ if timeout 60 "$bin" build "$work/tpl" -o "$work/tplout4" --as-of 2026-11-01 > "
    grep -q '<main class="alt">' "$work/tplout5/pages/README.html"
 then ok; else no "templates that link out of the tree, or a FIFO"; head -5 "$work/stdout" "$work/stderr"; fi
 rm -f "$work/tpl/theme/list.mustache"
+# A layout that repeats itself (8^6 titles a page) stays within each page's
+# bounds, but not within the site's: 64 times the source and 512 MiB. The
+# build stops there, status 2, OUT as it was, no temporary folder left.
+mkdir -p "$work/boom/theme"
+cp -r "$top/samples/." "$work/boom/"
+printf 'templates: theme\n' >> "$work/boom/isms.yaml"
+printf '<html>{{{content}}}<!--{{#nav}}{{#nav}}{{#nav}}{{#nav}}{{#nav}}{{#nav}}{{title}}{{/nav}}{{/nav}}{{/nav}}{{/nav}}{{/nav}}{{/nav}}--></html>\n' > "$work/boom/theme/layout.mustache"
+mkdir -p "$work/boomout" && touch "$work/boomout/.ismsc-output" "$work/boomout/keep.html"
+timeout 120 "$bin" build "$work/boom" -o "$work/boomout" --as-of 2026-11-01 --quiet > /dev/null 2> "$work/stderr"; rc=$?
+if [ $rc = 2 ] && grep -q 'a template that repeats itself' "$work/stderr" && [ -f "$work/boomout/keep.html" ] &&
+   ! ls -a "$work" | grep -q 'ismsc-tmp'
+then ok; else no "a layout that repeats itself: status $rc"; head -3 "$work/stderr"; fi
+rm -rf "$work/boom" "$work/boomout"
+
 # templates: names a folder of the tree: not outside it, not hidden.
 for bad in ../outside /etc theme/../.. .theme; do
 	sed -i '/^templates:/d' "$work/tpl/isms.yaml"
