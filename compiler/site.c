@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -798,7 +799,7 @@ S_chart(const struct entity *e)
 	for (size_t i = 0; i < ms->n && n < 64; i++) {
 		const struct ynode *val = ynode_get(ms->kids[i], "value"),
 		                   *dt = ynode_get(ms->kids[i], "date");
-		if (val != NULL && yvalue_number(val, &v[n]) == 0) {
+		if (val != NULL && yvalue_number(val, &v[n]) == 0 && isfinite(v[n])) {
 			dates[n] = dt != NULL && dt->type == YNODE_SCALAR ? dt->str : "";
 			n++;
 		}
@@ -814,6 +815,8 @@ S_chart(const struct entity *e)
 		hi += 1;
 		lo -= 1;
 	}
+	if (!isfinite(hi - lo) || (has_target && !isfinite(target)))
+		return NULL; /* values too far apart to draw (1e308 and -1e308) */
 #define X(i) (L + (n > 1 ? (double)(i) * (W - L - R) / (double)(n - 1) : (W - L - R) / 2.0))
 #define Y(x) (T + (hi - (x)) * (H - T - B) / (hi - lo))
 	S_bprintf(&b, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" role=\"img\" "

@@ -268,6 +268,17 @@ if timeout 60 "$bin" build "$work/tpl" -o "$work/tplout4" --as-of 2026-11-01 > "
    grep -q '<main class="alt">' "$work/tplout5/pages/README.html"
 then ok; else no "templates that link out of the tree, or a FIFO"; head -5 "$work/stdout" "$work/stderr"; fi
 rm -f "$work/tpl/theme/list.mustache"
+# Measurements too far apart to draw (1.7e308 and -1.7e308): no chart, and
+# no NaN or infinity anywhere in the page.
+mkdir -p "$work/far"
+cp -r "$top/samples/." "$work/far/"
+sed -i 's/value: 82}/value: 1.7e308}/; s/value: 88}/value: -1.7e308}/' "$work/far/objectives/OBJ-001.md"
+if build "$work/far" -o "$work/farout" && ! grep -qi 'nan\|inf"' "$work/farout/objective/OBJ-001.html" &&
+   ! grep -q '<svg class="chart"' "$work/farout/objective/OBJ-001.html" &&
+   grep -q '<svg class="chart"' "$work/farout/objective/OBJ-002.html"
+then ok; else no "measurements too far apart to draw"; grep -o 'y="[^"]*n[^"]*"' "$work/farout/objective/OBJ-001.html" | head -3; fi
+rm -rf "$work/far" "$work/farout"
+
 # A layout that repeats itself (8^6 titles a page) stays within each page's
 # bounds, but not within the site's: 64 times the source and 512 MiB. The
 # build stops there, status 2, OUT as it was, no temporary folder left.
