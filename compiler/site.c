@@ -13,7 +13,6 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "check.h"
 #include "docbook.h"
@@ -249,35 +248,15 @@ S_rootof(const char *href)
 
 enum { TEMPLATE_LIMIT = 16 << 20 };
 
-/* A template file of --templates DIR: a regular file, read whole (a FIFO
- * or a device would block or never end); NULL when it is not one, cannot
- * be read or is over TEMPLATE_LIMIT. */
+/* A template file of --templates DIR: a regular file (a FIFO would block),
+ * read whole; NULL when it is not one, cannot be read or is over
+ * TEMPLATE_LIMIT. */
 static char *
 S_readfile(const char *path, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	char *buf = NULL;
-	size_t n = 0;
+	char *text;
 
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > TEMPLATE_LIMIT)
-		goto out;
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (n < (size_t)st.st_size) {
-		ssize_t k = read(fd, buf + n, (size_t)st.st_size - n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break; /* the file shrank: take what is there */
-		n += (size_t)k;
-	}
-	buf[n] = '\0';
-	*len = n;
-out:
-	close(fd);
-	return buf;
+	return source_read_at(AT_FDCWD, path, &text, len, TEMPLATE_LIMIT) == SOURCE_OK ? text : NULL;
 }
 
 /* name.mustache from the project's templates (a folder of the source tree,

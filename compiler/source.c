@@ -169,10 +169,9 @@ S_walk(struct source *s, struct dirsrc *ds, int dfd, const char *rel)
 	closedir(dir);
 }
 
-static int
-S_dir_read(struct source *s, const char *path, char **data, size_t *len, size_t limit)
+int
+source_read_at(int dirfd, const char *path, char **data, size_t *len, size_t limit)
 {
-	struct dirsrc *ds = s->impl;
 	struct stat st;
 	char *buf;
 	size_t got = 0;
@@ -180,7 +179,7 @@ S_dir_read(struct source *s, const char *path, char **data, size_t *len, size_t 
 
 	*data = NULL;
 	*len = 0;
-	fd = openat(ds->rootfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return SOURCE_ERROR;
 	if (fstat(fd, &st) != 0)
@@ -209,6 +208,12 @@ S_dir_read(struct source *s, const char *path, char **data, size_t *len, size_t 
 out:
 	close(fd);
 	return rc;
+}
+
+static int
+S_dir_read(struct source *s, const char *path, char **data, size_t *len, size_t limit)
+{
+	return source_read_at(((struct dirsrc *)s->impl)->rootfd, path, data, len, limit);
 }
 
 static void

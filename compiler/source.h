@@ -50,6 +50,10 @@ int source_open_git(struct source *s, const char *src, const char *rev, const ch
 int source_read(struct source *s, const char *path, char **data, size_t *len, size_t limit);
 /* 1 if path (relative, normalised) is a file or folder of the tree. */
 int source_has(const struct source *s, const char *path);
+/* Read the regular file at path (relative to the folder open at dirfd, or
+ * to the working folder with AT_FDCWD) whole, opened without blocking (a
+ * FIFO or a device is refused, not waited on): as source_read. */
+int source_read_at(int dirfd, const char *path, char **data, size_t *len, size_t limit);
 /* 1 if name, one part of a path, is UTF-8: a file or folder whose name is
  * not is left out of the tree, with a syntax error. */
 int source_name_ok(const char *name);
