@@ -598,43 +598,56 @@ S_line_containers(const char *s, size_t n)
 	}
 }
 
+/* The 1-based line of offset off of body. */
+static int
+S_line_at(const char *body, size_t off)
+{
+	int ln = 1;
+
+	for (const char *p = body; (p = memchr(p, '\n', (size_t)(body + off - p))) != NULL; p++)
+		ln++;
+	return ln;
+}
+
 int
 md_guard(const char *body, size_t len, int *line, char *msg, size_t size)
 {
 	size_t openers = 0, table = 0, rows = 0;
+	const char *p = body, *end = body + len;
 	int ln = 1;
 
-	for (size_t at = 0; at < len; ln++) {
-		const char *s = body + at, *nl = memchr(s, '\n', len - at);
-		size_t n = nl != NULL ? (size_t)(nl - s) : len - at, cells;
-		int blank = 1;
-		at += n + (nl != NULL);
-		for (size_t i = 0; i < n; i++) {
-			if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-				blank = 0;
-			if (s[i] == '!' && i + 1 < n && s[i + 1] == '[' && ++openers > MD_MAX_IMAGE_OPENERS) {
-				*line = ln;
-				snprintf(msg, size, "more than %d images in one file; cmark-gfm would take "
-				    "too long", MD_MAX_IMAGE_OPENERS);
-				return 1;
-			}
+	/* "![", with memchr: this runs over every body */
+	while ((p = memchr(p, '!', (size_t)(end - p))) != NULL && ++p < end)
+		if (*p == '[' && ++openers > MD_MAX_IMAGE_OPENERS) {
+			*line = S_line_at(body, (size_t)(p - body));
+			snprintf(msg, size, "more than %d images in one file; cmark-gfm would take too "
+			    "long", MD_MAX_IMAGE_OPENERS);
+			return 1;
 		}
-		if (S_line_containers(s, n) > MD_MAX_LINE_CONTAINERS) {
+	/* the starts of lines: lists a line opens, and tables */
+	for (const char *s = body; s < end; ln++) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = nl != NULL ? (size_t)(nl - s) : (size_t)(end - s), f = 0, cells;
+		while (f < n && (s[f] == ' ' || s[f] == '\t' || s[f] == '\r'))
+			f++;
+		if (f == n) {
+			table = rows = 0; /* a blank line ends a table */
+		} else if (strchr("-*+>0123456789", s[f]) != NULL &&
+		    S_line_containers(s, n) > MD_MAX_LINE_CONTAINERS) {
 			*line = ln;
 			snprintf(msg, size, "a line that opens more than %d lists; cmark-gfm would take "
 			    "too long", MD_MAX_LINE_CONTAINERS);
 			return 1;
-		}
-		if (blank) {
-			table = rows = 0;
 		} else if (table > 0 && (++rows + 1) * table > MD_MAX_TABLE_CELLS) {
 			*line = ln;
 			snprintf(msg, size, "a table of more than %d cells", MD_MAX_TABLE_CELLS);
 			return 1;
-		} else if (table == 0 && (cells = S_delimiter_cells(s, n)) > 0) {
+		} else if (table == 0 && strchr("|-:", s[f]) != NULL &&
+		    (cells = S_delimiter_cells(s, n)) > 0) {
 			table = cells;
 			rows = 0;
 		}
+		s += n + 1;
 	}
 	return 0;
 }
