@@ -184,7 +184,8 @@ S_parse(struct worker *w, struct doc *doc)
 		}
 		fm = root;
 		doc->fm = root;
-		if ((title = ynode_get(fm, "title")) != NULL && title->type == YNODE_SCALAR)
+		if ((title = ynode_get(fm, "title")) != NULL && title->type == YNODE_SCALAR &&
+		    !ynode_is_null(title))
 			doc->title = title->str;
 		doc->clauses = ynode_get(fm, "clauses");
 		if ((kind = ynode_get(fm, "kind")) != NULL)

@@ -279,6 +279,15 @@ if build "$work/far" -o "$work/farout" && ! grep -qi 'nan\|inf"' "$work/farout/o
 then ok; else no "measurements too far apart to draw"; grep -o 'y="[^"]*n[^"]*"' "$work/farout/objective/OBJ-001.html" | head -3; fi
 rm -rf "$work/far" "$work/farout"
 
+# A plain page whose title is null (title: ~) is named by its file, not "~".
+mkdir -p "$work/nul"
+cp "$here/build/kinds/src/isms.yaml" "$work/nul/"
+printf -- '---\ntitle: ~\n---\nHello.\n' > "$work/nul/page.md"
+if build "$work/nul" -o "$work/nulout" && grep -q '<title>page.md — ' "$work/nulout/pages/page.html" &&
+   ! grep -q '"title":"~"' "$work/nulout/search-index.json"
+then ok; else no "a null title"; fi
+rm -rf "$work/nul" "$work/nulout"
+
 # A layout that repeats itself (8^6 titles a page) stays within each page's
 # bounds, but not within the site's: 64 times the source and 512 MiB. The
 # build stops there, status 2, OUT as it was, no temporary folder left.
