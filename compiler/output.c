@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,68 @@ S_mkdirs(char *path, int last)
 	return 0;
 }
 
+static void
+S_owner(char *buf, size_t size, long pid)
+{
+	char host[256] = "";
+
+	gethostname(host, sizeof(host) - 1);
+	snprintf(buf, size, "%s %ld\n", host, pid);
+}
+
+static void
+S_claim(const char *tmp)
+{
+	char who[320], *path = xasprintf("%s/%s", tmp, OUTPUT_OWNER);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+	S_owner(who, sizeof(who), (long)getpid());
+	if (fd >= 0) {
+		(void)!write(fd, who, strlen(who));
+		close(fd);
+	}
+	free(path);
+}
+
+/* Remove what builds of base killed on this machine left in parent: their
+ * temporary folders, whose owner file names this host and a process that
+ * is gone. A folder of a build still running, or of another machine (a
+ * shared file system), or without an owner file, is left alone. */
+static void
+S_sweep(const char *parent, const char *base)
+{
+	char *prefix = xasprintf(".%s.ismsc-tmp-", base);
+	size_t np = strlen(prefix);
+	DIR *d = opendir(parent);
+	struct dirent *e;
+
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		char *dir, *own, text[320] = "", mine[320];
+		long pid = 0;
+		int fd;
+		ssize_t k;
+		if (strncmp(e->d_name, prefix, np) != 0 || strlen(e->d_name) != np + 6)
+			continue;
+		dir = xasprintf("%s/%s", parent, e->d_name);
+		own = xasprintf("%s/%s", dir, OUTPUT_OWNER);
+		if ((fd = open(own, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) >= 0) {
+			k = read(fd, text, sizeof(text) - 1);
+			text[k > 0 ? k : 0] = '\0';
+			close(fd);
+			pid = atol(strrchr(text, ' ') != NULL ? strrchr(text, ' ') + 1 : "0");
+			S_owner(mine, sizeof(mine), pid);
+			if (pid > 0 && strcmp(text, mine) == 0 && kill((pid_t)pid, 0) != 0 &&
+			    errno == ESRCH)
+				output_remove_tree(dir);
+		}
+		free(own);
+		free(dir);
+	}
+	if (d != NULL)
+		closedir(d);
+	free(prefix);
+}
+
 int
 output_open(struct output *o)
 {
@@ -136,6 +199,7 @@ output_open(struct output *o)
 		free(parent), free(copy);
 		return -1;
 	}
+	S_sweep(parent, base);
 	o->tmp = xasprintf("%s/.%s.ismsc-tmp-XXXXXX", parent, base);
 	free(parent), free(copy);
 	if (mkdtemp(o->tmp) == NULL) {
@@ -145,6 +209,7 @@ output_open(struct output *o)
 		return -1;
 	}
 	chmod(o->tmp, 0755);
+	S_claim(o->tmp);
 	return 0;
 }
 
@@ -336,8 +401,13 @@ output_commit(struct output *o)
 	struct stat st;
 	char *old;
 
+	char *own;
+
 	if (o->failed || o->tmp == NULL)
 		return -1;
+	own = xasprintf("%s/%s", o->tmp, OUTPUT_OWNER); /* the build's, not the site's */
+	unlink(own);
+	free(own);
 	if (output_write(o, OUTPUT_MARKER, marker, sizeof(marker) - 1) != 0)
 		return -1;
 	if (lstat(o->out, &st) != 0 && errno == ENOENT) {

@@ -7,6 +7,9 @@
 #include <stddef.h>
 
 #define OUTPUT_MARKER ".ismsc-output"
+/* In a temporary folder while it is written: "host pid" of the build, so
+ * that a later build can remove what a killed one left; not committed. */
+#define OUTPUT_OWNER ".ismsc-owner"
 
 struct output {
 	char *out;        /* OUT as given */

@@ -95,7 +95,7 @@ S_walk(struct pack *p, const char *dir, const char *rel)
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		if (rel[0] == '\0' && (strcmp(e->d_name, OUTPUT_MARKER) == 0 ||
-		    strcmp(e->d_name, PACK_NAME) == 0))
+		    strcmp(e->d_name, OUTPUT_OWNER) == 0 || strcmp(e->d_name, PACK_NAME) == 0))
 			continue;
 		full = xasprintf("%s/%s", dir, e->d_name);
 		name = rel[0] ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);

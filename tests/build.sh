@@ -288,6 +288,21 @@ if build "$work/nul" -o "$work/nulout" && grep -q '<title>page.md — ' "$work/n
 then ok; else no "a null title"; fi
 rm -rf "$work/nul" "$work/nulout"
 
+# What killed builds left beside OUT is removed by the next build: a
+# temporary folder whose owner is a process of this machine that is gone.
+# One of a running process, one of another machine and one with no owner
+# are left alone.
+mkdir -p "$work/sweep"
+for t in gone00 alive0 other0 none00; do mkdir -p "$work/.sweepout.ismsc-tmp-$t" && touch "$work/.sweepout.ismsc-tmp-$t/page.html"; done
+printf '%s 2147483646\n' "$(hostname)" > "$work/.sweepout.ismsc-tmp-gone00/.ismsc-owner"
+printf '%s %s\n' "$(hostname)" $$ > "$work/.sweepout.ismsc-tmp-alive0/.ismsc-owner"
+printf 'elsewhere.example 2147483646\n' > "$work/.sweepout.ismsc-tmp-other0/.ismsc-owner"
+if build "$here/build/kinds/src" -o "$work/sweepout" && [ ! -e "$work/.sweepout.ismsc-tmp-gone00" ] &&
+   [ -d "$work/.sweepout.ismsc-tmp-alive0" ] && [ -d "$work/.sweepout.ismsc-tmp-other0" ] &&
+   [ -d "$work/.sweepout.ismsc-tmp-none00" ] && [ ! -e "$work/sweepout/.ismsc-owner" ]
+then ok; else no "temporary folders of killed builds"; ls -a "$work" | grep sweep; fi
+rm -rf "$work"/.sweepout.ismsc-tmp-* "$work/sweepout"
+
 # A layout that repeats itself (8^6 titles a page) stays within each page's
 # bounds, but not within the site's: 64 times the source and 512 MiB. The
 # build stops there, status 2, OUT as it was, no temporary folder left.
@@ -300,6 +315,17 @@ timeout 120 "$bin" build "$work/boom" -o "$work/boomout" --as-of 2026-11-01 --qu
 if [ $rc = 2 ] && grep -q 'a template that repeats itself' "$work/stderr" && [ -f "$work/boomout/keep.html" ] &&
    ! ls -a "$work" | grep -q 'ismsc-tmp'
 then ok; else no "a layout that repeats itself: status $rc"; head -3 "$work/stderr"; fi
+# The same build killed half way leaves its temporary folder (nothing can
+# clean up after SIGKILL); the next build removes it.
+"$bin" build "$work/boom" -o "$work/boomout" --as-of 2026-11-01 --quiet > /dev/null 2>&1 &
+kpid=$!
+sleep 1
+kill -9 $kpid; wait $kpid 2> /dev/null
+left=$(ls -a "$work" | grep -c 'boomout.ismsc-tmp')
+sed -i '/^templates:/d' "$work/boom/isms.yaml"
+if [ "$left" = 1 ] && build "$work/boom" -o "$work/boomout" && ! ls -a "$work" | grep -q 'ismsc-tmp' &&
+   [ ! -e "$work/boomout/keep.html" ]
+then ok; else no "a killed build's folder: $left left, then not removed"; fi
 rm -rf "$work/boom" "$work/boomout"
 
 # templates: names a folder of the tree: not outside it, not hidden.
