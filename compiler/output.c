@@ -138,6 +138,17 @@ S_claim(const char *tmp)
 	free(path);
 }
 
+/* The owner file goes before the folder is put in place: the build's, not
+ * the output's. */
+static void
+S_unclaim(const char *tmp)
+{
+	char *path = xasprintf("%s/%s", tmp, OUTPUT_OWNER);
+
+	unlink(path);
+	free(path);
+}
+
 /* Remove what builds of base killed on this machine left in parent: their
  * temporary folders, whose owner file names this host and a process that
  * is gone. A folder of a build still running, or of another machine (a
@@ -401,13 +412,9 @@ output_commit(struct output *o)
 	struct stat st;
 	char *old;
 
-	char *own;
-
 	if (o->failed || o->tmp == NULL)
 		return -1;
-	own = xasprintf("%s/%s", o->tmp, OUTPUT_OWNER); /* the build's, not the site's */
-	unlink(own);
-	free(own);
+	S_unclaim(o->tmp);
 	if (output_write(o, OUTPUT_MARKER, marker, sizeof(marker) - 1) != 0)
 		return -1;
 	if (lstat(o->out, &st) != 0 && errno == ENOENT) {
@@ -448,6 +455,7 @@ output_commit_new(struct output *o)
 {
 	if (o->failed || o->tmp == NULL)
 		return -1;
+	S_unclaim(o->tmp);
 	/* RENAME_NOREPLACE: a folder made meanwhile is not replaced either */
 	if (renameat2(AT_FDCWD, o->tmp, AT_FDCWD, o->out, RENAME_NOREPLACE) != 0) {
 		struct stat st;
