@@ -25,7 +25,10 @@
 enum { HOOK_EVERY = 1000, REPORT_MAX = 4096 /* bytes of one report's message */ };
 
 struct prule {
-	int rule;          /* index in the rule table */
+	int rule;          /* index in the rule table; -1 until bound (S_bind) */
+	const char *name;  /* its id, severity and description, for binding */
+	enum severity sev;
+	const char *desc;
 	int ref;           /* registry reference of the check function */
 	int envref;        /* registry reference of its file's environment */
 	const char *file;  /* the plugin's path, for diagnostics */
@@ -71,6 +74,19 @@ struct plugins {
 	const struct rules *t;
 	const struct plugins *follow;  /* a reload: take the rules this one took, in order */
 	long max_seconds;
+	/* the files to load, in order, loaded on a watched thread too */
+	struct load_item *items;
+	size_t nitems, capitems;
+	struct source builtin;         /* the compiler's lua/ (open while loading) */
+	int builtin_open;
+	size_t quiet;                  /* items before this one load silently (a reload) */
+	const unsigned char *skip;     /* items not to load: stuck the last time */
+};
+
+/* A plugin file to load: path in src, named label in diagnostics. */
+struct load_item {
+	struct source *src;
+	const char *path, *label;
 };
 
 /* Runners given up on (a rule stuck in a library call): their threads
@@ -1331,15 +1347,20 @@ S_report(lua_State *L)
 	return 0;
 }
 
-/* Keep rule number rule, whose check function is 4 below the top. */
+/* Keep the rule named id, whose check function is 4 below the top; its
+ * number comes when it is bound (S_bind, on the caller's thread). */
 static void
-S_keep_rule(struct plugins *p, int rule, int envref, const char *file, const char *source, int line)
+S_keep_rule(struct plugins *p, const char *id, enum severity sev, const char *desc, int envref,
+    const char *file, const char *source, int line)
 {
 	struct prule *r;
 
 	xgrow(&p->rules, &p->cap, p->n + 1, sizeof(*p->rules));
 	r = &p->rules[p->n++];
-	r->rule = rule;
+	r->rule = -1;
+	r->name = arena_strdup(&p->arena, id);
+	r->sev = sev;
+	r->desc = arena_strdup(&p->arena, desc);
 	lua_pushvalue(p->L, -4); /* the check function */
 	r->ref = luaL_ref(p->L, LUA_REGISTRYINDEX);
 	r->envref = envref;
@@ -1350,7 +1371,7 @@ S_keep_rule(struct plugins *p, int rule, int envref, const char *file, const cha
 
 /* Take the rule table at the top of the stack (from file). */
 static void
-S_take_rule(struct plugins *p, struct rules *t, const char *file, const char *source, int envref)
+S_take_rule(struct plugins *p, const char *file, const char *source, int envref)
 {
 	lua_State *L = p->L;
 	const char *id, *sev, *desc;
@@ -1391,23 +1412,15 @@ S_take_rule(struct plugins *p, struct rules *t, const char *file, const char *so
 	} else if (!ok) {
 		diag_add(p->d, R_PLUGIN, file, line, 1,
 		    "rule '%s' needs a check function and a severity of error or warning", id);
-	} else if (p->follow != NULL) {
-		/* a reload: the rule the first load took here, under its number */
-		const struct prule *o = p->n < p->follow->n ? &p->follow->rules[p->n] : NULL;
-		if (o != NULL && strcmp(o->file, file) == 0 && strcmp(t->v[o->rule].name, id) == 0)
-			S_keep_rule(p, o->rule, envref, file, source, line);
-	} else if (rules_find(t, id) >= 0) {
-		diag_add(p->d, R_PLUGIN, file, line, 1, "rule id '%s' is already taken", id);
 	} else {
-		S_keep_rule(p, rules_add(t, arena_strdup(&p->arena, id), s,
-		    arena_strdup(&p->arena, desc)), envref, file, source, line);
+		S_keep_rule(p, id, s, desc, envref, file, source, line);
 	}
 	lua_pop(L, 4);
 }
 
 /* Load one plugin file's text and take its rules. */
 static void
-S_load_file(struct plugins *p, struct rules *t, const char *file, const char *text, size_t len)
+S_load_file(struct plugins *p, const char *file, const char *text, size_t len)
 {
 	lua_State *L = p->L;
 	char *source = arena_printf(&p->arena, "@%s", file);
@@ -1455,14 +1468,14 @@ S_load_file(struct plugins *p, struct rules *t, const char *file, const char *te
 		int single = !lua_isnil(L, -1) || !lua_isnil(L, -2);
 		lua_pop(L, 2);
 		if (single) {
-			S_take_rule(p, t, file, source, envref);
+			S_take_rule(p, file, source, envref);
 		} else {
 			lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
 			if (n == 0)
 				diag_add(p->d, R_PLUGIN, file, 1, 1, "a plugin returns a rule or a list of rules");
 			for (lua_Integer i = 1; i <= n; i++) {
 				lua_rawgeti(L, -1, i);
-				S_take_rule(p, t, file, source, envref);
+				S_take_rule(p, file, source, envref);
 				lua_pop(L, 1);
 			}
 		}
@@ -1480,8 +1493,7 @@ S_is_lua(const char *path)
 }
 
 static void
-S_read_and_load(struct plugins *p, struct rules *t, struct source *src, const char *path,
-    const char *label)
+S_read_and_load(struct plugins *p, struct source *src, const char *path, const char *label)
 {
 	char *text;
 	size_t len;
@@ -1493,24 +1505,28 @@ S_read_and_load(struct plugins *p, struct rules *t, struct source *src, const ch
 		    "plugin cannot be read");
 		return;
 	}
-	S_load_file(p, t, label, text, len);
+	S_load_file(p, label, text, len);
 	free(text);
 }
 
+static void S_item(struct plugins *p, struct source *src, const char *path, const char *label);
+static struct plugins *S_load_all(const struct plugin_input *in, struct rules *t, struct diags *d,
+    const struct plugins *follow);
+
+/* A new Lua state with the sandbox, and the list of files to load: the
+ * compiler's lua/NAME.lua, then the files and folders of plugins: (what
+ * names none is said to d, unless silent). NULL when Lua cannot start. */
 static struct plugins *
-S_load_all(const struct plugin_input *in, struct rules *t, struct diags *d,
-    const struct plugins *follow)
+S_prepare(const struct plugin_input *in, struct diags *d, int silent)
 {
 	struct plugins *p = xcalloc(1, sizeof(*p));
 	const struct ynode *list = in->config->plugins;
-	struct source builtin;
 	char *dir;
 
 	arena_init(&p->arena);
 	p->in = in;
 	p->d = d;
 	p->cur_rule = -1;
-	p->follow = follow;
 	p->max_seconds = in->config->plugin_seconds > 0 ? in->config->plugin_seconds : 10;
 	diags_init(&p->own);
 	pthread_mutex_init(&p->lock, NULL);
@@ -1547,14 +1563,12 @@ S_load_all(const struct plugin_input *in, struct rules *t, struct diags *d,
 
 	/* the compiler's own rules, in file order */
 	dir = xasprintf("%s/lua", in->datadir);
-	if (source_open_dir(&builtin, dir, NULL, d) == 0) {
-		for (size_t i = 0; i < builtin.n; i++) {
-			if (!S_is_lua(builtin.paths[i]) || strchr(builtin.paths[i], '/') != NULL)
-				continue;
-			S_read_and_load(p, t, &builtin, builtin.paths[i],
-			    arena_printf(&p->arena, "lua/%s", builtin.paths[i]));
-		}
-		source_close(&builtin);
+	if (source_open_dir(&p->builtin, dir, NULL, d) == 0) {
+		p->builtin_open = 1;
+		for (size_t i = 0; i < p->builtin.n; i++)
+			if (S_is_lua(p->builtin.paths[i]) && strchr(p->builtin.paths[i], '/') == NULL)
+				S_item(p, &p->builtin, p->builtin.paths[i],
+				    arena_printf(&p->arena, "lua/%s", p->builtin.paths[i]));
 	}
 	free(dir);
 
@@ -1562,34 +1576,68 @@ S_load_all(const struct plugin_input *in, struct rules *t, struct diags *d,
 	for (size_t i = 0; list != NULL && i < (list->type == YNODE_SEQ ? list->n : 1); i++) {
 		const struct ynode *item = list->type == YNODE_SEQ ? list->kids[i] : list;
 		char path[4096];
-		int rc;
+		int rc, any = 0;
 		if (item->type != YNODE_SCALAR)
 			continue;
 		rc = link_resolve(CONFIG_FILE, item->str, path, sizeof(path));
 		if (rc == 1 && path[0] != '\0' && source_has(in->src, path)) {
 			size_t n = strlen(path);
-			int any = 0;
 			for (size_t k = 0; k < in->src->n; k++) {
 				const char *f = in->src->paths[k];
 				if (strcmp(f, path) == 0 ||
 				    (strncmp(f, path, n) == 0 && f[n] == '/' && S_is_lua(f))) {
 					any = 1;
-					S_read_and_load(p, t, in->src, f, f);
+					S_item(p, in->src, f, f);
 				}
 			}
-			if (any)
-				continue;
 		}
-		diag_add(d, R_PLUGIN, CONFIG_FILE, item->line, item->col,
-		    "plugin '%s' is no file or folder of the tree", item->str);
+		if (!any && !silent)
+			diag_add(d, R_PLUGIN, CONFIG_FILE, item->line, item->col,
+			    "plugin '%s' is no file or folder of the tree", item->str);
 	}
 	return p;
+}
+
+/* Give each rule of p its number in t: a reload (follow) the number the
+ * rule had there, by place; else a new one, unless the id is taken (a
+ * diagnostic, in d). Rules not numbered are dropped. */
+static void
+S_bind(struct plugins *p, struct rules *t, struct diags *d, const struct plugins *follow)
+{
+	size_t k = 0, keep = 0;
+
+	for (size_t i = 0; i < p->n; i++) {
+		struct prule *r = &p->rules[i];
+		const struct prule *o = follow != NULL && k < follow->n ? &follow->rules[k] : NULL;
+		if (o != NULL) {
+			if (strcmp(o->file, r->file) == 0 && strcmp(o->name, r->name) == 0) {
+				r->rule = o->rule;
+				k++;
+			}
+		} else if (rules_find(t, r->name) >= 0) {
+			diag_add(d, R_PLUGIN, r->file, r->line, 1, "rule id '%s' is already taken", r->name);
+		} else {
+			r->rule = rules_add(t, r->name, r->sev, r->desc);
+		}
+		if (r->rule >= 0)
+			p->rules[keep++] = *r;
+		else
+			luaL_unref(p->L, LUA_REGISTRYINDEX, r->ref);
+	}
+	p->n = keep;
 }
 
 struct plugins *
 plugins_load(const struct plugin_input *in, struct rules *t, struct diags *d)
 {
 	return S_load_all(in, t, d, NULL);
+}
+
+static void
+S_item(struct plugins *p, struct source *src, const char *path, const char *label)
+{
+	xgrow(&p->items, &p->capitems, p->nitems + 1, sizeof(*p->items));
+	p->items[p->nitems++] = (struct load_item){src, path, label};
 }
 
 static int
@@ -1606,9 +1654,6 @@ S_options(lua_State *L)
 	S_push_view(L, V_NODE, lua_touserdata(L, 1), NULL, 0);
 	return 1;
 }
-
-static struct plugins *S_load_all(const struct plugin_input *in, struct rules *t, struct diags *d,
-    const struct plugins *follow);
 
 /* Run rule i, its diagnostics into p->d. */
 static void
@@ -1649,6 +1694,42 @@ S_run_rule(struct plugins *p, size_t i)
 	S_budget_stop(p);
 }
 
+/* The start of item i (a rule, or a file to load), for the watch. */
+static void
+S_begin(struct plugins *p, size_t i)
+{
+	pthread_mutex_lock(&p->lock);
+	p->at = i;
+	clock_gettime(CLOCK_MONOTONIC, &p->since);
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* The end of an item, with its diagnostics rd (dropped when silent): 0, or
+ * -1 when the watch has given up on this thread, which must then stop. */
+static int
+S_end(struct plugins *p, struct diags *rd, int silent)
+{
+	int gone;
+
+	pthread_mutex_lock(&p->lock);
+	if (!(gone = p->abandoned) && !silent)
+		diags_move(&p->own, rd);
+	pthread_mutex_unlock(&p->lock);
+	diags_free(rd);
+	p->d = NULL;
+	return gone ? -1 : 0;
+}
+
+static void
+S_done(struct plugins *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->done = 1;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
 /* The runner: rules from p->from on, each one's diagnostics handed to the
  * watch when it ends; nothing more once the watch has given up on it. */
 static void *
@@ -1660,61 +1741,52 @@ S_runner(void *arg)
 		struct diags rd;
 		if (p->t->v[p->rules[i].rule].sev == SEV_OFF)
 			continue;
-		pthread_mutex_lock(&p->lock);
-		p->at = i;
-		clock_gettime(CLOCK_MONOTONIC, &p->since);
-		pthread_cond_broadcast(&p->cond);
-		pthread_mutex_unlock(&p->lock);
+		S_begin(p, i);
 		diags_init(&rd);
 		p->d = &rd;
 		S_run_rule(p, i);
-		pthread_mutex_lock(&p->lock);
-		if (p->abandoned) {
-			pthread_mutex_unlock(&p->lock);
-			diags_free(&rd); /* the process ends without us */
-			return NULL;
-		}
-		diags_move(&p->own, &rd);
-		pthread_mutex_unlock(&p->lock);
-		diags_free(&rd);
+		if (S_end(p, &rd, 0) != 0)
+			return NULL; /* the process ends without us */
 	}
-	pthread_mutex_lock(&p->lock);
-	p->done = 1;
-	pthread_cond_broadcast(&p->cond);
-	pthread_mutex_unlock(&p->lock);
+	S_done(p);
 	return NULL;
 }
 
-/* A new instance of p's plugins, for the rules after one it gave up on:
- * the same files loaded again, the same rules under the same numbers; what
- * loading says was said the first time. NULL when Lua cannot start. */
-static struct plugins *
-S_reload(const struct plugins *p, struct rules *t)
+/* The loader: each file of p->items but those skipped, its diagnostics
+ * handed to the watch (those before p->quiet were said the first time). */
+static void *
+S_loader(void *arg)
 {
-	struct plugins *q;
-	struct diags quiet;
+	struct plugins *p = arg;
 
-	diags_init(&quiet);
-	q = S_load_all(p->in, t, &quiet, p);
-	diags_free(&quiet);
-	return q;
+	for (size_t i = 0; i < p->nitems; i++) {
+		struct diags rd;
+		if (p->skip != NULL && p->skip[i])
+			continue;
+		S_begin(p, i);
+		diags_init(&rd);
+		p->d = &rd;
+		S_read_and_load(p, p->items[i].src, p->items[i].path, p->items[i].label);
+		if (S_end(p, &rd, i < p->quiet) != 0)
+			return NULL;
+	}
+	S_done(p);
+	return NULL;
 }
 
-/* Watch the runner of p from rule from: 0 when every rule ended, or 1
- * with *stuck the rule that ran past the time limit (p is then the
- * runner's: it holds it until the process ends). */
+/* Run work(p) on a thread and watch it: 0 when it ended, or 1 with *stuck
+ * the item that ran past the time limit (p is then that thread's: it holds
+ * it until the process ends). The finished items' diagnostics go to d. */
 static int
-S_watch(struct plugins *p, size_t from, struct diags *d, size_t *stuck)
+S_watch(struct plugins *p, void *(*work)(void *), struct diags *d, size_t *stuck)
 {
 	pthread_t th;
 	int gave_up = 0;
 
-	p->from = from;
-	p->at = from;
 	p->done = 0;
 	clock_gettime(CLOCK_MONOTONIC, &p->since);
-	if (pthread_create(&th, NULL, S_runner, p) != 0) {
-		S_runner(p); /* no thread: unwatched */
+	if (pthread_create(&th, NULL, work, p) != 0) {
+		work(p); /* no thread: unwatched */
 		diags_move(d, &p->own);
 		return 0;
 	}
@@ -1735,24 +1807,82 @@ S_watch(struct plugins *p, size_t from, struct diags *d, size_t *stuck)
 		*stuck = p->at;
 	}
 	pthread_mutex_unlock(&p->lock);
-	if (gave_up)
+	if (gave_up) {
 		pthread_detach(th);
-	else
+		__atomic_add_fetch(&S_lost, 1, __ATOMIC_SEQ_CST);
+	} else {
 		pthread_join(th, NULL);
+	}
 	return gave_up;
+}
+
+/* Load the plugins, watched: a file whose top-level code is stuck (a string
+ * pattern that backtracks) is a plugin diagnostic, and the files are loaded
+ * again in a new state without it. Then bind the rules to t: new numbers,
+ * or for a reload after a stuck rule (follow) the numbers they had, in
+ * silence (quiet: what loading says was said the first time). */
+static struct plugins *
+S_load_all(const struct plugin_input *in, struct rules *t, struct diags *d,
+    const struct plugins *follow)
+{
+	struct diags sink;
+	struct plugins *p;
+	unsigned char *skip = NULL;
+	size_t stuck = 0, quiet = 0;
+
+	diags_init(&sink);
+	for (;;) {
+		if ((p = S_prepare(in, follow != NULL || skip != NULL ? &sink : d, follow != NULL ||
+		    skip != NULL)) == NULL)
+			break;
+		p->quiet = follow != NULL ? p->nitems : quiet;
+		p->skip = skip;
+		p->at = 0;
+		if (S_watch(p, S_loader, follow != NULL ? &sink : d, &stuck) == 0) {
+			S_bind(p, t, follow != NULL ? &sink : d, follow);
+			break;
+		}
+		if (follow == NULL)
+			diag_add(d, R_PLUGIN, p->items[stuck].label, 1, 1, "plugin does not load: time "
+			    "limit of %ld s reached (in a library call the instruction count cannot see, "
+			    "such as a string pattern that backtracks)", p->max_seconds);
+		if (skip == NULL)
+			skip = xcalloc(p->nitems + 1, 1);
+		skip[stuck] = 1;
+		quiet = stuck + 1;
+	}
+	if (p != NULL && skip != NULL) {
+		/* p keeps reading skip; it lives as long as p */
+		unsigned char *own = arena_alloc(&p->arena, p->nitems + 1);
+		memcpy(own, skip, p->nitems + 1);
+		p->skip = own;
+	}
+	free(skip);
+	diags_free(&sink);
+	return p;
+}
+
+/* A new instance of p's plugins, for the rules after one it gave up on:
+ * the same files loaded again, the same rules under the same numbers; what
+ * loading says was said the first time. NULL when Lua cannot start. */
+static struct plugins *
+S_reload(const struct plugins *p, struct rules *t)
+{
+	return S_load_all(p->in, t, NULL, p);
 }
 
 int
 plugins_run(struct plugins **pp, struct rules *t, struct diags *d)
 {
-	size_t from = 0, stuck = 0;
+	size_t stuck = 0;
 	int lost = 0;
 
 	while (*pp != NULL) {
 		struct plugins *p = *pp;
 		const struct prule *r;
 		p->t = t;
-		if (S_watch(p, from, d, &stuck) == 0)
+		p->at = p->from;
+		if (S_watch(p, S_runner, d, &stuck) == 0)
 			break;
 		/* a rule stuck where the instruction count cannot reach it (a
 		 * string pattern that backtracks): given up on, with its state;
@@ -1762,9 +1892,8 @@ plugins_run(struct plugins **pp, struct rules *t, struct diags *d)
 		    "reached (in a library call the instruction count cannot see, such as a string "
 		    "pattern that backtracks)", t->v[r->rule].name, p->max_seconds);
 		lost++;
-		__atomic_add_fetch(&S_lost, 1, __ATOMIC_SEQ_CST);
-		*pp = S_reload(p, t);
-		from = stuck + 1;
+		if ((*pp = S_reload(p, t)) != NULL)
+			(*pp)->from = stuck + 1;
 	}
 	return lost;
 }
@@ -1784,6 +1913,9 @@ plugins_free(struct plugins *p)
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->cond);
 	diags_free(&p->own);
+	if (p->builtin_open)
+		source_close(&p->builtin);
+	free(p->items);
 	free(p->rules);
 	arena_free(&p->arena);
 	free(p);

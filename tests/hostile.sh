@@ -348,5 +348,41 @@ timeout "$tmax" "$bin" build "$work/t" -o "$work/quad-site" --quiet > /dev/null 
 if [ $rc = 1 ] && [ ! -e "$work/quad-site" ]; then pass=$((pass + 1))
 else echo "FAIL markdown-quadratic build: status $rc"; fail=$((fail + 1)); fi
 
+# 21. Plugin files stuck while they load (top-level code in a pattern that
+# backtracks): each a plugin error, loading goes on without it, and every
+# other rule runs once; a duplicate id, a missing plugin and a rule stuck at
+# the end are each said once.
+mktree
+printf 'plugins: [lua/, nowhere.lua]\nplugin_limits:\n  seconds: 1\n' >> "$work/t/isms.yaml"
+mkdir -p "$work/t/lua"
+printf -- '---\nid: P1\nkind: policy\ntitle: T\nowner: O\nstatus: draft\n---\n' > "$work/t/p.md"
+cat > "$work/t/lua/a.lua" <<'LUA'
+return { id = "first", severity = "warning", check = function(isms, report) report(nil, "first runs") end }
+LUA
+cat > "$work/t/lua/b.lua" <<'LUA'
+string.find(string.rep("a", 100000), ".-.-.-.-.-b")
+return { id = "never", severity = "warning", check = function(isms, report) report(nil, "never") end }
+LUA
+cat > "$work/t/lua/c.lua" <<'LUA'
+return { { id = "third", severity = "warning", check = function(isms, report) report(nil, "third runs") end },
+  { id = "first", severity = "warning", check = function(isms, report) report(nil, "dup") end } }
+LUA
+cat > "$work/t/lua/d.lua" <<'LUA'
+local x = string.gsub(string.rep("x", 50000), "(.-)(.-)(.-)(.-)y", "%1")
+return { id = "never2", severity = "warning", check = function() end }
+LUA
+cat > "$work/t/lua/e.lua" <<'LUA'
+return { id = "last", severity = "warning", check = function(isms, report)
+  report(nil, "dropped with the rule"); string.find(string.rep("a", 100000), ".-.-.-.-.-b") end }
+LUA
+limit='time limit of 1 s reached (in a library call the instruction count cannot see, such as a string pattern that backtracks)'
+run stuck-loads 1 "isms.yaml:1:1: warning: first runs [first]
+isms.yaml:1:1: warning: third runs [third]
+isms.yaml:5:17: error: plugin 'nowhere.lua' is no file or folder of the tree [plugin]
+lua/b.lua:1:1: error: plugin does not load: $limit [plugin]
+lua/c.lua:2:1: error: rule id 'first' is already taken [plugin]
+lua/d.lua:1:1: error: plugin does not load: $limit [plugin]
+lua/e.lua:1:1: error: rule 'last' stopped: $limit [plugin]"
+
 echo "hostile ($bin): $pass passed, $fail failed"
 [ $fail = 0 ]
