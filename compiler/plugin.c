@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <lauxlib.h>
 #include <limits.h>
+#include <math.h>
 #include <lua.h>
 #include <lualib.h>
 #include <pthread.h>
@@ -1066,6 +1067,23 @@ struct pkey {
 	lua_Integer pos;       /* in Lua's order: the rest keep it */
 };
 
+/* An integer against a float, exactly (as doubles, 2^63 - 1 and 2^63 are
+ * one number): -1, 0 or 1. */
+static int
+S_int_float(lua_Integer i, lua_Number d)
+{
+	lua_Number f;
+
+	if (d >= 9223372036854775808.0)
+		return -1;
+	if (d < -9223372036854775808.0)
+		return 1;
+	f = floor(d);
+	if (i != (lua_Integer)f)
+		return i < (lua_Integer)f ? -1 : 1;
+	return d > f ? -1 : 0;
+}
+
 static int
 S_pkey_cmp(const void *pa, const void *pb)
 {
@@ -1076,7 +1094,10 @@ S_pkey_cmp(const void *pa, const void *pb)
 		return a->rank < b->rank ? -1 : 1;
 	if (a->rank == 0 && a->isint && b->isint && a->i != b->i)
 		return a->i < b->i ? -1 : 1;
-	if (a->rank == 0 && !(a->isint && b->isint) && a->d != b->d)
+	if (a->rank == 0 && a->isint != b->isint &&
+	    (c = a->isint ? S_int_float(a->i, b->d) : -S_int_float(b->i, a->d)) != 0)
+		return c;
+	if (a->rank == 0 && !a->isint && !b->isint && a->d != b->d)
 		return a->d < b->d ? -1 : 1;
 	if (a->rank == 1) {
 		c = memcmp(a->s, b->s, a->len < b->len ? a->len : b->len);
@@ -1336,14 +1357,20 @@ S_report(lua_State *L)
 		p->mem_hit = 1;
 		return luaL_error(L, "memory limit of %d MiB reached", (int)(p->max_memory >> 20));
 	}
-	if (e != NULL) {
-		diag_add(p->d, p->cur_rule, e->doc->path, e->id_node->line, e->id_node->col, "%.*s%s",
-		    (int)len, msg, cut);
-	} else {
-		const struct ynode *at = p->in->config->catalog_node;
-		diag_add(p->d, p->cur_rule, CONFIG_FILE, at ? at->line : 1, at ? at->col : 1, "%.*s%s",
-		    (int)len, msg, cut);
+	/* straight to the watch, so that a rule stopped later keeps what it
+	 * reported, as one that errors does */
+	pthread_mutex_lock(&p->lock);
+	if (!p->abandoned) {
+		if (e != NULL) {
+			diag_add(&p->own, p->cur_rule, e->doc->path, e->id_node->line, e->id_node->col,
+			    "%.*s%s", (int)len, msg, cut);
+		} else {
+			const struct ynode *at = p->in->config->catalog_node;
+			diag_add(&p->own, p->cur_rule, CONFIG_FILE, at ? at->line : 1, at ? at->col : 1,
+			    "%.*s%s", (int)len, msg, cut);
+		}
 	}
+	pthread_mutex_unlock(&p->lock);
 	return 0;
 }
 

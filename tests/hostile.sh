@@ -249,15 +249,16 @@ else echo "FAIL build-pathological: status $rc, ${secs}s, ${kb} KB"; sed -n '1,5
 rm -rf "$out"
 
 # 17. Rules stuck where the instruction count cannot reach (string patterns
-# that backtrack, in C): each stopped at plugin_limits: seconds, and the
-# rules after each still run, in check and in build (which writes nothing).
+# that backtrack, in C): each stopped at plugin_limits: seconds, keeping what
+# it reported before, and the rules after each still run, in check and in
+# build (which writes nothing).
 mktree
 printf 'plugins: [lua/]\nplugin_limits:\n  seconds: 1\n' >> "$work/t/isms.yaml"
 mkdir -p "$work/t/lua"
 printf -- '---\nid: P1\nkind: policy\ntitle: T\nowner: O\nstatus: draft\n---\n' > "$work/t/p.md"
 cat > "$work/t/lua/a.lua" <<'LUA'
 return { id = "stuck-find", severity = "error", check = function(isms, report)
-  report(nil, "a report before it is dropped with the rule")
+  report(nil, "a report before it is kept")
   string.find(string.rep("a", 100000), ".-.-.-.-.-b")
 end }
 LUA
@@ -277,6 +278,7 @@ return {
 }
 LUA
 expected='isms.yaml:1:1: warning: 1 entities [after-one]
+isms.yaml:1:1: error: a report before it is kept [stuck-find]
 lua/a.lua:1:1: error: rule '"'"'stuck-find'"'"' stopped: time limit of 1 s reached (in a library call the instruction count cannot see, such as a string pattern that backtracks) [plugin]
 lua/c.lua:2:1: error: rule '"'"'stuck-gsub'"'"' stopped: time limit of 1 s reached (in a library call the instruction count cannot see, such as a string pattern that backtracks) [plugin]
 p.md:2:5: warning: still here [after-two]'
@@ -373,10 +375,11 @@ return { id = "never2", severity = "warning", check = function() end }
 LUA
 cat > "$work/t/lua/e.lua" <<'LUA'
 return { id = "last", severity = "warning", check = function(isms, report)
-  report(nil, "dropped with the rule"); string.find(string.rep("a", 100000), ".-.-.-.-.-b") end }
+  report(nil, "kept, as when a rule errors"); string.find(string.rep("a", 100000), ".-.-.-.-.-b") end }
 LUA
 limit='time limit of 1 s reached (in a library call the instruction count cannot see, such as a string pattern that backtracks)'
 run stuck-loads 1 "isms.yaml:1:1: warning: first runs [first]
+isms.yaml:1:1: warning: kept, as when a rule errors [last]
 isms.yaml:1:1: warning: third runs [third]
 isms.yaml:5:17: error: plugin 'nowhere.lua' is no file or folder of the tree [plugin]
 lua/b.lua:1:1: error: plugin does not load: $limit [plugin]

@@ -13,5 +13,11 @@ return {
       ks[#ks + 1] = tostring(k) .. "=" .. tostring(v)
     end
     report(nil, "%s", table.concat(ks, " "))
+    -- integers and floats compared exactly, where doubles would tie
+    local big = {[math.maxinteger] = 1, [math.maxinteger - 1] = 2, [2^63] = 3, [-2^64] = 4,
+      [math.mininteger] = 5}
+    local order = {}
+    for _, v in pairs(big) do order[#order + 1] = v end
+    report(nil, "big: %s", table.concat(order, " "))
   end,
 }
