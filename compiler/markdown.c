@@ -624,11 +624,15 @@ md_guard(const char *body, size_t len, int *line, char *msg, size_t size)
 			    "long", MD_MAX_IMAGE_OPENERS);
 			return 1;
 		}
-	/* the starts of lines: lists a line opens, and tables */
+	/* the starts of lines (ended by \n, \r\n or \r, as cmark-gfm ends them):
+	 * lists a line opens, and tables, in block quotes too */
 	for (const char *s = body; s < end; ln++) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		size_t n = nl != NULL ? (size_t)(nl - s) : (size_t)(end - s), f = 0, cells;
-		while (f < n && (s[f] == ' ' || s[f] == '\t' || s[f] == '\r'))
+		const char *nl = memchr(s, '\n', (size_t)(end - s)), *cr;
+		size_t n = nl != NULL ? (size_t)(nl - s) : (size_t)(end - s), f = 0, cells, next;
+		if ((cr = memchr(s, '\r', n)) != NULL)
+			n = (size_t)(cr - s);
+		next = n + 1 + (cr != NULL && cr + 1 == nl);
+		while (f < n && (s[f] == ' ' || s[f] == '\t' || s[f] == '>'))
 			f++;
 		if (f == n) {
 			table = rows = 0; /* a blank line ends a table */
@@ -643,11 +647,11 @@ md_guard(const char *body, size_t len, int *line, char *msg, size_t size)
 			snprintf(msg, size, "a table of more than %d cells", MD_MAX_TABLE_CELLS);
 			return 1;
 		} else if (table == 0 && strchr("|-:", s[f]) != NULL &&
-		    (cells = S_delimiter_cells(s, n)) > 0) {
+		    (cells = S_delimiter_cells(s + f, n - f)) > 0) {
 			table = cells;
 			rows = 0;
 		}
-		s += n + 1;
+		s += next;
 	}
 	return 0;
 }

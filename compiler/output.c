@@ -163,6 +163,7 @@ S_sweep(const char *parent, const char *base)
 
 	while (d != NULL && (e = readdir(d)) != NULL) {
 		char *dir, *own, text[320] = "", mine[320];
+		struct stat st;
 		long pid = 0;
 		int fd;
 		ssize_t k;
@@ -170,7 +171,9 @@ S_sweep(const char *parent, const char *base)
 			continue;
 		dir = xasprintf("%s/%s", parent, e->d_name);
 		own = xasprintf("%s/%s", dir, OUTPUT_OWNER);
-		if ((fd = open(own, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) >= 0) {
+		/* a folder, not a link to one */
+		if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    (fd = open(own, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) >= 0) {
 			k = read(fd, text, sizeof(text) - 1);
 			text[k > 0 ? k : 0] = '\0';
 			close(fd);

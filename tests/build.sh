@@ -290,18 +290,21 @@ rm -rf "$work/nul" "$work/nulout"
 
 # What killed builds left beside OUT is removed by the next build: a
 # temporary folder whose owner is a process of this machine that is gone.
-# One of a running process, one of another machine and one with no owner
-# are left alone.
+# One of a running process, one of another machine, one with no owner and a
+# link that looks like one are left alone.
 mkdir -p "$work/sweep"
 for t in gone00 alive0 other0 none00; do mkdir -p "$work/.sweepout.ismsc-tmp-$t" && touch "$work/.sweepout.ismsc-tmp-$t/page.html"; done
 printf '%s 2147483646\n' "$(hostname)" > "$work/.sweepout.ismsc-tmp-gone00/.ismsc-owner"
 printf '%s %s\n' "$(hostname)" $$ > "$work/.sweepout.ismsc-tmp-alive0/.ismsc-owner"
 printf 'elsewhere.example 2147483646\n' > "$work/.sweepout.ismsc-tmp-other0/.ismsc-owner"
+mkdir -p "$work/linked" && printf '%s 2147483646\n' "$(hostname)" > "$work/linked/.ismsc-owner"
+ln -s "$work/linked" "$work/.sweepout.ismsc-tmp-link00"
 if build "$here/build/kinds/src" -o "$work/sweepout" && [ ! -e "$work/.sweepout.ismsc-tmp-gone00" ] &&
+   [ -L "$work/.sweepout.ismsc-tmp-link00" ] && [ -f "$work/linked/.ismsc-owner" ] &&
    [ -d "$work/.sweepout.ismsc-tmp-alive0" ] && [ -d "$work/.sweepout.ismsc-tmp-other0" ] &&
    [ -d "$work/.sweepout.ismsc-tmp-none00" ] && [ ! -e "$work/sweepout/.ismsc-owner" ]
 then ok; else no "temporary folders of killed builds"; ls -a "$work" | grep sweep; fi
-rm -rf "$work"/.sweepout.ismsc-tmp-* "$work/sweepout"
+rm -rf "$work"/.sweepout.ismsc-tmp-* "$work/sweepout" "$work/linked"
 
 # A layout that repeats itself (8^6 titles a page) stays within each page's
 # bounds, but not within the site's: 64 times the source and 512 MiB. The

@@ -332,7 +332,8 @@ else echo "FAIL report-flood: status $rc, ${kb} KB"; grep -v '^isms.yaml' "$work
 
 # 20. Bodies in the shapes where cmark-gfm 0.29 is quadratic, refused before
 # it parses them: image openers around links, a line opening 40,000 lists,
-# a table padded to 2,000 columns by 2,000 rows (gigabytes). Each is a limit
+# a table padded to 2,000 columns by 2,000 rows (gigabytes), also inside a
+# block quote and with lines ended by \r alone. Each is a limit
 # error at its line, at once; build writes nothing.
 mktree
 python3 - "$work/t" <<'PY'
@@ -342,9 +343,13 @@ open(d + "/images.md", "w").write("intro\n\n" + "![[]()" * 30000 + "\n")
 open(d + "/lists.md", "w").write("- " * 40000 + "x\n" + "\n" * 100)
 n = 2000
 open(d + "/table.md", "w").write("|" + "a|" * n + "\n|" + "-|" * n + "\n" + "|x|\n" * n)
+open(d + "/quoted.md", "w").write("> |" + "a|" * n + "\n> |" + "-|" * n + "\n" + "> |x|\n" * n)
+open(d + "/cr.md", "w", newline="").write("|" + "a|" * n + "\r|" + "-|" * n + "\r" + "|x|\r" * n)
 PY
-run markdown-quadratic 1 'images.md:3:1: error: more than 20000 images in one file; cmark-gfm would take too long [limit]
+run markdown-quadratic 1 'cr.md:127:1: error: a table of more than 250000 cells [limit]
+images.md:3:1: error: more than 20000 images in one file; cmark-gfm would take too long [limit]
 lists.md:1:1: error: a line that opens more than 1000 lists; cmark-gfm would take too long [limit]
+quoted.md:127:1: error: a table of more than 250000 cells [limit]
 table.md:127:1: error: a table of more than 250000 cells [limit]'
 timeout "$tmax" "$bin" build "$work/t" -o "$work/quad-site" --quiet > /dev/null 2>&1; rc=$?
 if [ $rc = 1 ] && [ ! -e "$work/quad-site" ]; then pass=$((pass + 1))
