@@ -226,6 +226,20 @@ S_mandatory(const struct check_input *in, struct diags *d)
 	}
 }
 
+/* templates: names a folder of the tree (config.c made sure it is inside). */
+static void
+S_templates(const struct check_input *in, struct diags *d)
+{
+	const char *t = in->config->templates;
+	const struct ynode *n = ynode_get(in->config->root, "templates");
+
+	if (t == NULL || t[0] == '\0' || n == NULL)
+		return;
+	if (!source_has(in->source, t) || source_has_file(in->source, t))
+		diag_add(d, R_SCHEMA, CONFIG_FILE, n->line, n->col,
+		    "field 'templates' names no folder of the tree ('%s')", t);
+}
+
 void
 check_model(const struct check_input *in, struct diags *d)
 {
@@ -254,4 +268,5 @@ check_model(const struct check_input *in, struct diags *d)
 		if (!m->docs[i].failed)
 			S_links(in, &m->docs[i], d);
 	S_mandatory(in, d);
+	S_templates(in, d);
 }

@@ -279,6 +279,16 @@ if build "$work/far" -o "$work/farout" && ! grep -qi 'nan\|inf"' "$work/farout/o
 then ok; else no "measurements too far apart to draw"; grep -o 'y="[^"]*n[^"]*"' "$work/farout/objective/OBJ-001.html" | head -3; fi
 rm -rf "$work/far" "$work/farout"
 
+# ... and a folder that is there: not a file, not nothing.
+for bad in nowhere isms.yaml; do
+	sed -i '/^templates:/d' "$work/tpl/isms.yaml"
+	printf 'templates: %s\n' "$bad" >> "$work/tpl/isms.yaml"
+	build "$work/tpl" -o "$work/tplout7"; rc=$?
+	if [ $rc = 1 ] && [ ! -e "$work/tplout7" ] &&
+	   grep -q "isms.yaml:.*field 'templates' names no folder of the tree ('$bad') \[schema\]" "$work/stdout"
+	then ok; else no "templates: $bad: status $rc"; head -3 "$work/stdout"; fi
+done
+
 # A plain page whose title is null (title: ~) is named by its file, not "~".
 mkdir -p "$work/nul"
 cp "$here/build/kinds/src/isms.yaml" "$work/nul/"
