@@ -6,7 +6,10 @@
  * under a count hook (instructions, counted across all its coroutines, since
  * new threads inherit the hook) and a custom allocator (memory). The model
  * is a tree of empty proxy tables whose metatables are locked; the shared
- * libraries are proxies too, one set per plugin file. */
+ * libraries are proxies too, one set per plugin file. Loading and the rules
+ * run on a thread of their own under a watch (S_watch): what the count
+ * cannot see (a string pattern that backtracks, in C) is stopped by time,
+ * the thread given up on with its state, and the work goes on in a new one. */
 #include "plugin.h"
 
 #include <errno.h>
@@ -73,7 +76,6 @@ struct plugins {
 	struct diags own;              /* the finished rules' diagnostics, for the watch */
 	size_t from;                   /* the first rule to run */
 	const struct rules *t;
-	const struct plugins *follow;  /* a reload: take the rules this one took, in order */
 	long max_seconds;
 	/* the files to load, in order, loaded on a watched thread too */
 	struct load_item *items;

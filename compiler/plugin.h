@@ -1,6 +1,7 @@
 /* plugin.h — rule plugins in sandboxed Lua 5.4: the compiler's own lua/ and
- * the project's plugins: files, loaded into one Lua state, each file in its
- * own environment, each rule run under an instruction and a memory budget
+ * the project's plugins: files, loaded into one Lua state (a new one after
+ * a file or rule stuck past the time limit), each file in its own
+ * environment, each rule run under an instruction, memory and time budget
  * against a read-only model built once per run. */
 #ifndef ISMSC_PLUGIN_H
 #define ISMSC_PLUGIN_H
