@@ -1192,6 +1192,62 @@ S_sorted_pairs(lua_State *L)
 	return 1;
 }
 
+/* Whether the value at idx is one of the model's views (read-only userdata
+ * whose metatable is named "ismsc.*"). */
+static int
+S_is_view(lua_State *L, int idx)
+{
+	int yes = 0;
+
+	if (lua_type(L, idx) == LUA_TUSERDATA && luaL_getmetafield(L, idx, "__name") == LUA_TSTRING) {
+		yes = strncmp(lua_tostring(L, -1), "ismsc.", 6) == 0;
+		lua_pop(L, 1);
+	}
+	return yes;
+}
+
+/* type: "table" for the model's views, which SPEC §5 gives "in natural Lua
+ * types" (they are read-only userdata underneath). */
+static int
+S_type(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	lua_pushstring(L, S_is_view(L, 1) ? "table" : luaL_typename(L, 1));
+	return 1;
+}
+
+/* next, for the views too (Lua's refuses what is no table): their own order
+ * walked from the start to the key given, so that next(t) == nil, the usual
+ * test of emptiness, costs one step. */
+static int
+S_next(lua_State *L)
+{
+	int found;
+
+	if (!S_is_view(L, 1)) {
+		lua_pushvalue(L, lua_upvalueindex(1));
+		lua_insert(L, 1);
+		lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+		return lua_gettop(L);
+	}
+	lua_settop(L, 2);
+	found = lua_isnil(L, 2);
+	luaL_getmetafield(L, 1, "__pairs");
+	lua_pushvalue(L, 1);
+	lua_call(L, 1, 3);                                 /* 3 iterator, 4 state, 5 control */
+	for (;;) {
+		lua_pushvalue(L, 3);
+		lua_pushvalue(L, 4);
+		lua_pushvalue(L, 5);
+		lua_call(L, 2, 2);                             /* 6 key, 7 value */
+		if (lua_isnil(L, 6) || found)
+			return lua_isnil(L, 6) ? 1 : 2;
+		found = lua_rawequal(L, 6, 2);
+		lua_pop(L, 1);
+		lua_replace(L, 5);
+	}
+}
+
 /* math.randomseed(x [, y]) only with a seed: without one Lua seeds from
  * the clock, and a rule's result may depend on the source and as_of alone. */
 static int
@@ -1226,6 +1282,11 @@ S_open(lua_State *L)
 	lua_setfield(L, -2, "rawset");
 	lua_pushcfunction(L, S_sorted_pairs);
 	lua_setfield(L, -2, "pairs");
+	lua_getfield(L, -2, "next");
+	lua_pushcclosure(L, S_next, 1);
+	lua_setfield(L, -2, "next");
+	lua_pushcfunction(L, S_type);
+	lua_setfield(L, -2, "type");
 	lua_getfield(L, -2, "collectgarbage");
 	lua_pushcclosure(L, S_collectgarbage, 1);
 	lua_setfield(L, -2, "collectgarbage");
