@@ -1941,31 +1941,17 @@ S_load_all(const struct plugin_input *in, struct rules *t, struct diags *d,
 		skip[stuck] = 1;
 		quiet = stuck + 1;
 	}
-	if (p != NULL && skip != NULL) {
-		/* p keeps reading skip; it lives as long as p */
-		unsigned char *own = arena_alloc(&p->arena, p->nitems + 1);
-		memcpy(own, skip, p->nitems + 1);
-		p->skip = own;
-	}
+	if (p != NULL)
+		p->skip = NULL; /* read while loading only, which has ended */
 	free(skip);
 	diags_free(&sink);
 	return p;
 }
 
-/* A new instance of p's plugins, for the rules after one it gave up on:
- * the same files loaded again, the same rules under the same numbers; what
- * loading says was said the first time. NULL when Lua cannot start. */
-static struct plugins *
-S_reload(const struct plugins *p, struct rules *t)
-{
-	return S_load_all(p->in, t, NULL, p);
-}
-
-int
+void
 plugins_run(struct plugins **pp, struct rules *t, struct diags *d)
 {
 	size_t stuck = 0;
-	int lost = 0;
 
 	while (*pp != NULL) {
 		struct plugins *p = *pp;
@@ -1981,11 +1967,11 @@ plugins_run(struct plugins **pp, struct rules *t, struct diags *d)
 		diag_add(d, R_PLUGIN, r->file, r->line, 1, "rule '%s' stopped: time limit of %ld s "
 		    "reached (in a library call the instruction count cannot see, such as a string "
 		    "pattern that backtracks)", t->v[r->rule].name, p->max_seconds);
-		lost++;
-		if ((*pp = S_reload(p, t)) != NULL)
+		/* the same files loaded again, the same rules under the same
+		 * numbers (what loading says was said the first time) */
+		if ((*pp = S_load_all(p->in, t, NULL, p)) != NULL)
 			(*pp)->from = stuck + 1;
 	}
-	return lost;
 }
 
 int

@@ -34,10 +34,10 @@ struct plugins *plugins_load(const struct plugin_input *in, struct rules *t, str
  * thread of their own, watched: a rule still running after plugin_limits:
  * seconds (stuck in a library call the instruction count cannot see, such
  * as a string pattern that backtracks) is a `plugin` diagnostic, and the
- * rules after it run in a new instance, which replaces *pp. Returns the
- * number of rules given up on; their threads keep the model, so that the
- * process must then end without freeing it (plugins_lost). */
-int plugins_run(struct plugins **pp, struct rules *t, struct diags *d);
+ * rules after it run in a new instance, which replaces *pp. The threads
+ * given up on keep the model, so that the process must then end without
+ * freeing it (plugins_lost). */
+void plugins_run(struct plugins **pp, struct rules *t, struct diags *d);
 /* Free what plugins_load made (NULL is fine). */
 void plugins_free(struct plugins *p);
 /* Whether a rule was given up on in this process: then a thread still

@@ -50,9 +50,10 @@ S_inside(const char *root, const char *p)
 int
 source_name_ok(const char *name)
 {
+	size_t n = strlen(name);
 	int nul;
 
-	return text_check_utf8(name, strlen(name), &nul) == strlen(name);
+	return text_check_utf8(name, n, &nul) == n;
 }
 
 static void S_walk(struct source *s, struct dirsrc *ds, int dfd, const char *rel);
