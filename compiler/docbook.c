@@ -2386,7 +2386,7 @@ S_plan(struct book *B)
 		if (e->valid && S_is(e, "control") && e->cat < 0)
 			B->own[B->nown++] = in;
 		if (B->scope == NULL && in->xmlid != NULL &&
-		    clauses_hold(e->doc->clauses, "4.3"))
+		    doc_holds_clause(e->doc, "4.3"))
 			B->scope = e;
 	}
 	if (B->nown > 1)

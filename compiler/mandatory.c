@@ -47,10 +47,8 @@ clauses_hold(const struct ynode *c, const char *clause)
 	return 0;
 }
 
-/* 1 when the document d says it holds clause: its clauses list the number.
- * An audit's clauses are those it audited, not what it documents. */
-static int
-S_doc_holds(const struct doc *d, const char *clause)
+int
+doc_holds_clause(const struct doc *d, const char *clause)
 {
 	if (d->failed || d->fm == NULL)
 		return 0;
@@ -106,7 +104,7 @@ mandatory_find(const struct model *m, struct mandatory_item items[MANDATORY_N])
 		for (int k = 0; k < MANDATORY_N; k++) {
 			struct mandatory_item *it = &items[k];
 			if (it->how == MAND_KIND || it->how == MAND_TREATED ||
-			    !S_doc_holds(d, it->clause))
+			    !doc_holds_clause(d, it->clause))
 				continue;
 			S_note(it);
 			if (it->how == MAND_GENERATED)

@@ -42,4 +42,10 @@ void mandatory_find(const struct model *m, struct mandatory_item items[MANDATORY
  * holds clause. */
 int clauses_hold(const struct ynode *c, const char *clause);
 
+/* 1 when the document d documents clause: its clauses list the number and
+ * it is not a record whose clauses mean something else (an audit's are
+ * the clauses it audited). The scope of the home page and of the book is
+ * the first such document for "4.3", as for mandatory-docs. */
+int doc_holds_clause(const struct doc *d, const char *clause);
+
 #endif

@@ -1749,14 +1749,13 @@ S_documented(struct site *s, struct mu_buf *b)
 	json_decref(ctx);
 }
 
-/* The first published entity whose clauses hold clause. */
+/* The first published entity that documents clause. */
 static const struct entity *
 S_clause(const struct site *s, const char *clause)
 {
 	for (size_t i = 0; i < s->m->n; i++) {
 		const struct entity *e = s->m->entities[i];
-		const struct ynode *c = e->doc->clauses;
-		if (c != NULL && !S_excluded(s, e) && clauses_hold(c, clause))
+		if (e->doc->clauses != NULL && !S_excluded(s, e) && doc_holds_clause(e->doc, clause))
 			return e;
 	}
 	return NULL;

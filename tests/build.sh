@@ -63,6 +63,16 @@ if [ "$(grep -c 'class="is-found"' "$page")" = 14 ] &&
    row 10.2 | grep -q 'href="finding/index.html"' && ! row 10.2 | grep -q 'href="procedure/index.html"'; then ok
 else no "samples: documented-information.html rows"; fi
 
+# 3c. The home page's scope and policy, and the book's preface, are the documents that
+# hold 4.3 and 5.2 (POL-001, POL-002), not the audit whose clauses list them as audited
+# (audits/ sorts first).
+home=$work/det1/index.html
+sect() { sed -n "/<section id=\"$1\"/,/<\/section>/p" "$home"; }
+if sect scope | grep -q 'href="policy/POL-001.html"' && sect policy | grep -q 'href="policy/POL-002.html"' &&
+   ! sect scope | grep -q 'AUD-' && ! sect policy | grep -q 'AUD-' &&
+   grep -q '<preface xml:id="POL-001"' "$work/det1/isms.xml"; then ok
+else no "samples: index.html scope and policy, isms.xml preface"; fi
+
 # ... and five builds of the kinds case on four threads (parses on several threads once
 # raced in cmark-gfm's global tables and lost a strikethrough now and then).
 same=1
