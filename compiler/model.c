@@ -327,6 +327,10 @@ S_resolve(struct model *m, const struct schemas *sch, struct diags *d)
 					continue;
 				}
 				S_refvec_push(&m->cat_in[r->cat], r);
+				/* an own control's annex: the catalogue control's
+				 * decision, where there is one, is referred to too */
+				if (m->cat_decision[r->cat] != NULL)
+					S_refvec_push(&m->cat_decision[r->cat]->in, r);
 				continue;
 			}
 			if (want != NULL && strcmp(S_kindname(e), want) != 0) {

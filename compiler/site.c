@@ -915,17 +915,21 @@ S_entity_page(struct site *s, struct md_parser *p, struct cmark_node *const *tre
 	mu_set(&a, ctx, "body", mu_strn(body, blen));
 	S_search_entry(s, e->doc, json_pack("{s:o, s:s, s:s, s:s, s:o}", "title", S_jstr(title),
 	    "kind", e->kind->name, "id", e->id, "href", href, "text", S_excerpt(body, blen)));
-	/* referred to by: one line per referring entity and field */
+	/* referred to by: one line per referring document and field (a
+	 * document's references are adjacent), plain pages included */
 	refs = mu_list(&a);
 	for (size_t i = 0; i < e->in.n; i++) {
-		const struct ref *r = e->in.v[i];
+		const struct ref *r = e->in.v[i], *prev = i > 0 ? e->in.v[i - 1] : NULL;
 		const struct entity *from = r->from->entity;
+		size_t k = S_docno(s, r->from);
 		struct mu_val o;
-		if (from == NULL)
+		if (prev != NULL && prev->from == r->from && prev->field == r->field)
 			continue;
+		if (from == NULL && s->href[k] == NULL)
+			continue; /* a plain page left out of the manual */
 		o = mu_map(&a);
-		mu_set(&a, o, "link", S_velink(s, from));
-		mu_set(&a, o, "kind", mu_str(from->kind->name));
+		mu_set(&a, o, "link", s->vlinks[k]);
+		mu_set(&a, o, "kind", mu_str(from != NULL ? from->kind->name : "page"));
 		mu_set(&a, o, "field", mu_str(r->field != NULL ? r->field->name : "text"));
 		mu_add(&a, refs, o);
 	}
@@ -1978,10 +1982,13 @@ S_entity_json(const struct site *s, const struct entity *e)
 	for (size_t k = 0; k < e->in.n; k++) {
 		const struct ref *r = e->in.v[k];
 		json_t *o;
-		if (r->from->entity == NULL)
-			continue;
+		if (r->from->entity == NULL && s->href[S_docno(s, r->from)] == NULL)
+			continue; /* a plain page left out of the manual */
 		o = json_object();
-		json_object_set_new_nocheck(o, "id", json_string(r->from->entity->id));
+		if (r->from->entity != NULL)
+			json_object_set_new_nocheck(o, "id", json_string(r->from->entity->id));
+		else /* a plain page, by its file as in "pages" */
+			json_object_set_new_nocheck(o, "file", json_string(r->from->path));
 		json_object_set_new_nocheck(o, "field", r->field != NULL ?
 		    json_string(r->field->name) : json_null());
 		json_array_append_new(in, o);
@@ -2448,11 +2455,18 @@ S_begin(struct site *s, int loud)
 
 	s->links = xcalloc(s->m->ndocs + 1, sizeof(*s->links));
 	s->vlinks = xcalloc(s->m->ndocs + 1, sizeof(*s->vlinks));
-	for (size_t i = 0; i < s->m->ndocs; i++)
-		if (s->m->docs[i].entity != NULL) {
-			s->links[i] = S_elink_new(s, s->m->docs[i].entity);
-			s->vlinks[i] = mu_from_json(&s->varena, s->links[i]); /* its strings */
-		}
+	for (size_t i = 0; i < s->m->ndocs; i++) {
+		const struct doc *d = &s->m->docs[i];
+		if (d->entity != NULL)
+			s->links[i] = S_elink_new(s, d->entity);
+		else if (s->href[i] != NULL) /* a plain page, for "referred to by" */
+			s->links[i] = json_pack("{s:s, s:o, s:o, s:s}", "id", d->path, "text",
+			    S_jstr(d->title != NULL ? d->title : d->path), "title",
+			    S_jstr(d->title != NULL ? d->title : ""), "href", s->href[i]);
+		else
+			continue;
+		s->vlinks[i] = mu_from_json(&s->varena, s->links[i]); /* its strings */
+	}
 	s->clinks = xcalloc(s->sch->cat.n + 1, sizeof(*s->clinks));
 	s->vclinks = xcalloc(s->sch->cat.n + 1, sizeof(*s->vclinks));
 	for (size_t c = 0; c < s->sch->cat.n; c++) {

@@ -73,6 +73,29 @@ if sect scope | grep -q 'href="policy/POL-001.html"' && sect policy | grep -q 'h
    grep -q '<preface xml:id="POL-001"' "$work/det1/isms.xml"; then ok
 else no "samples: index.html scope and policy, isms.xml preface"; fi
 
+# 3d. Referred to by, both ways: a plain page's [[A.5.2]] and an own control's annex:
+# [A.5.1] are listed on the pages of A.5.2 and A.5.1, in isms.json and in the book.
+cp -r "$top/samples" "$work/refs"
+printf '# Notes\n\nSee [[A.5.2]] and again [[A.5.2]].\n' > "$work/refs/notes.md"
+printf -- '---\nid: OWN-ANNEX\nkind: control\ntitle: Own\napplicable: true\nimplementation: planned\njustification: x\nowner: CISO\nannex: [A.5.1]\n---\n' \
+  > "$work/refs/controls/own-annex.md"
+referrers() { sed -n '/class="referrers"/,/<\/section>/p' "$work/refsout/control/$1.html"; }
+if build "$work/refs" -o "$work/refsout" &&
+   [ "$(referrers A.5.2 | grep -o 'href="../pages/notes.html"' | wc -l)" = 1 ] &&
+   referrers A.5.1 | grep -q 'href="../control/OWN-ANNEX.html"' &&
+   python3 - "$work/refsout" <<'PY'
+import json, re, sys
+d = json.load(open(sys.argv[1] + "/isms.json"))
+by = {e["id"]: e for e in d["entities"]}
+assert {"file": "notes.md", "field": None} in by["A.5.2"]["referred_by"], by["A.5.2"]["referred_by"]
+assert {"id": "OWN-ANNEX", "field": "annex"} in by["A.5.1"]["referred_by"], by["A.5.1"]["referred_by"]
+book = open(sys.argv[1] + "/isms.xml").read()
+sec = book[book.index('xml:id="A.5.1"'):]
+sec = sec[:sec.index("</section>")]
+assert 'linkend="OWN-ANNEX"' in sec, "the book's A.5.1 lists OWN-ANNEX"
+PY
+then ok; else no "referred to by: a plain page's [[ID]] and an own control's annex:"; fi
+
 # ... and five builds of the kinds case on four threads (parses on several threads once
 # raced in cmark-gfm's global tables and lost a strikethrough now and then).
 same=1
