@@ -1802,6 +1802,7 @@ S_piece_matrix_risks(struct book *B, xmlNodePtr h, const struct job *j)
 	static const char *const ft[] = {"treatment", NULL};
 	const struct model *m = B->m;
 	xmlNodePtr sec, tb;
+	struct hash pairs;
 	char buf[64];
 
 	S_eltext(B, h, "title", "Traceability matrix");
@@ -1817,9 +1818,14 @@ S_piece_matrix_risks(struct book *B, xmlNodePtr h, const struct job *j)
 			continue;
 		pub = S_xmlid(B, e) != NULL;
 		list = S_controls(e, &n);
+		hash_init(&pairs, 0);
 		for (size_t r = 0; r < (n > 0 ? n : 1); r++) {
 			const char *id = n > 0 ? S_item(list, r) : NULL, *to = NULL;
-			xmlNodePtr row = S_el(B, tb, "row"), cc;
+			xmlNodePtr row, cc;
+			/* a row per risk and control pair: a control listed twice, once */
+			if (id != NULL && hash_put(&pairs, id, (void *)id) != NULL)
+				continue;
+			row = S_el(B, tb, "row");
 			S_cell_ref(B, row, e);
 			S_cell(B, row, pub && S_score(B, e, "likelihood", "impact", buf, sizeof(buf)) ? buf
 			    : NULL);
@@ -1840,6 +1846,7 @@ S_piece_matrix_risks(struct book *B, xmlNodePtr h, const struct job *j)
 			}
 			S_referrers(B, S_el(B, row, "entry"), &e->in, S_objectives);
 		}
+		hash_free(&pairs);
 	}
 }
 

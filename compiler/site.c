@@ -1403,6 +1403,7 @@ S_matrix(struct site *s, struct mu_buf *b)
 	    kind_field(schemas_kind(s->sch, "risk"), "controls") : NULL;
 	struct memo memo = {{0}, NULL};
 	struct output_file f;
+	struct hash pairs;
 
 	arena_init(&a);
 	ctx = mu_from_json(&a, jctx);
@@ -1421,14 +1422,20 @@ S_matrix(struct site *s, struct mu_buf *b)
 				S_failed(s);
 			csv.len = 0;
 		}
+		/* a row per risk and control pair: a control listed twice, once */
+		hash_init(&pairs, 0);
 		for (size_t k = 0; k < d->nrefs; k++)
-			span += d->refs[k].field == cf && cf != NULL;
+			if (d->refs[k].field == cf && cf != NULL &&
+			    hash_put(&pairs, d->refs[k].id, &d->refs[k]) == NULL)
+				span++;
 		for (size_t k = 0; k < d->nrefs; k++) {
-			if (d->refs[k].field != cf || cf == NULL)
+			if (d->refs[k].field != cf || cf == NULL ||
+			    hash_get(&pairs, d->refs[k].id) != &d->refs[k])
 				continue;
 			S_matrix_row(s, &a, &memo, v[i], &d->refs[k], first, span, rows, &csv);
 			first = 0;
 		}
+		hash_free(&pairs);
 		if (span == 0)
 			S_matrix_row(s, &a, &memo, v[i], NULL, 1, 1, rows, &csv);
 	}

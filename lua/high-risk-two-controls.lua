@@ -12,9 +12,14 @@ return {
     local threshold = tonumber(options.threshold) or 15
     for _, r in ipairs(isms.risks) do
       local score = isms.risk.score(r.likelihood, r.impact)
-      if r.treatment == "mitigate" and score >= threshold and #r.controls < 2 then
+      -- distinct controls: a control listed twice is still one
+      local seen, n = {}, 0
+      for _, c in ipairs(r.controls) do
+        if not seen[c] then seen[c], n = true, n + 1 end
+      end
+      if r.treatment == "mitigate" and score >= threshold and n < 2 then
         report(r, "risk '%s' scores %d (threshold %d) but has %d control%s; it needs two",
-          r.id, score, threshold, #r.controls, #r.controls == 1 and "" or "s")
+          r.id, score, threshold, n, n == 1 and "" or "s")
       end
     end
   end,

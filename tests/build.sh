@@ -96,6 +96,19 @@ assert 'linkend="OWN-ANNEX"' in sec, "the book's A.5.1 lists OWN-ANNEX"
 PY
 then ok; else no "referred to by: a plain page's [[ID]] and an own control's annex:"; fi
 
+# 3e. One matrix row per risk and control pair: a control listed twice gives one row, in
+# matrix.csv, matrix.html and the book.
+cp -r "$top/samples" "$work/pairs"
+sed -i 's/^controls: \[A.8.26, A.8.5, A.8.16, A.5.24\]$/controls: [A.8.26, A.8.5, A.8.16, A.5.24, A.8.5]/' \
+  "$work/pairs/risks/R-001.md"
+if grep -q 'A.5.24, A.8.5]' "$work/pairs/risks/R-001.md" && build "$work/pairs" -o "$work/pairsout" &&
+   [ "$(grep -c '^R-001,.*,A\.8\.5,' "$work/pairsout/matrix.csv")" = 1 ] &&
+   [ "$(grep -c '^R-001,' "$work/pairsout/matrix.csv")" = 4 ] &&
+   [ "$(grep -o 'rowspan="4"' "$work/pairsout/matrix.html" | wc -l)" -ge 1 ] &&
+   [ "$(grep -o '<link linkend="[^"]*">A.8.5</link></entry><entry>' "$work/pairsout/isms.xml" |
+       wc -l)" = "$(grep -o '<link linkend="[^"]*">A.8.5</link></entry><entry>' "$work/det1/isms.xml" | wc -l)" ]; then ok
+else no "matrix: a control listed twice by a risk gives one row"; fi
+
 # ... and five builds of the kinds case on four threads (parses on several threads once
 # raced in cmark-gfm's global tables and lost a strikethrough now and then).
 same=1
