@@ -896,6 +896,8 @@ md_html_tree(struct md_parser *p, cmark_node *doc, const char *body, size_t len,
 	struct scan S = {.body = body, .len = len};
 	struct render R = {NULL, 0, 0};
 	struct slugs L = {NULL, 0, 0, {0}, {0}, NULL, 0, 0};
+	cmark_node **drop = NULL;
+	size_t ndrop = 0, capdrop = 0;
 	cmark_iter *it;
 	cmark_event_type ev;
 	char *html, *out;
@@ -915,8 +917,14 @@ md_html_tree(struct md_parser *p, cmark_node *doc, const char *body, size_t len,
 			S_text(&S, node, S_collect, &R);
 		} else if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
 			const char *url = cmark_node_get_url(node), *to;
-			if (url != NULL && (to = h->url(h->ctx, url, t == CMARK_NODE_IMAGE)) != NULL)
+			if (url == NULL || (to = h->url(h->ctx, url, t == CMARK_NODE_IMAGE)) == NULL)
+				continue;
+			if (to[0] != '\0') {
 				cmark_node_set_url(node, to);
+			} else {
+				xgrow(&drop, &capdrop, ndrop + 1, sizeof(*drop));
+				drop[ndrop++] = node;
+			}
 		}
 	}
 	cmark_iter_free(it);
@@ -928,6 +936,14 @@ md_html_tree(struct md_parser *p, cmark_node *doc, const char *body, size_t len,
 		S_split(h, R.v + i, j - i);
 	}
 	free(R.v);
+	/* a link or image that leads nowhere on the site: its text alone */
+	for (size_t i = 0; i < ndrop; i++) {
+		cmark_node *c;
+		while ((c = cmark_node_first_child(drop[i])) != NULL)
+			cmark_node_insert_before(drop[i], c);
+		cmark_node_free(drop[i]);
+	}
+	free(drop);
 	/* the headings' anchors; the page's own ids are taken */
 	hash_init(&L.used, 0);
 	hash_init(&L.next, 0);

@@ -96,7 +96,8 @@ struct md_html {
 	 * print its text plainly; the strings need only last until the call
 	 * returns to md_html */
 	int (*ref)(void *ctx, const char *id, const char **href, const char **title);
-	/* a link's or image's URL: its replacement, or NULL to keep it */
+	/* a link's or image's URL: its replacement, "" to show its text alone
+	 * (it leads nowhere on the site), or NULL to keep it */
 	const char *(*url)(void *ctx, const char *url, int image);
 	void *ctx;
 	const char *const *reserved;  /* ids the page uses itself, NULL-terminated, or NULL */

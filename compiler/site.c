@@ -137,6 +137,17 @@ S_excluded(const struct site *s, const struct entity *e)
 	return s->href[S_docno(s, e->doc)] == NULL;
 }
 
+/* Whether path is the file of an entity that publish: leaves out: the
+ * diagnostics at it would tell what it holds (a title, a link target),
+ * so the published isms.json leaves them out too. */
+static int
+S_hidden_file(const struct site *s, const char *path)
+{
+	const struct doc *d = model_doc(s->m, path);
+
+	return d != NULL && d->entity != NULL && S_excluded(s, d->entity);
+}
+
 static json_t *
 S_jstr(const char *str)
 {
@@ -2095,7 +2106,7 @@ S_model_json(struct site *s)
 	for (size_t i = 0; i < s->r->diags.n; i++) {
 		const struct diag *d = &s->r->diags.v[i];
 		const struct rule *ru = &s->r->rules.v[d->rule];
-		if (ru->sev == SEV_OFF)
+		if (ru->sev == SEV_OFF || S_hidden_file(s, d->file))
 			continue;
 		json_array_append_new(diags, json_pack("{s:s, s:i, s:i, s:s, s:s, s:s}", "file", d->file,
 		    "line", d->line, "column", d->col, "severity", severity_name(ru->sev), "rule",

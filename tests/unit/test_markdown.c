@@ -401,6 +401,8 @@ S_url(void *ctx, const char *url, int image)
 	(void)ctx;
 	if (strcmp(url, "other.md#roles") == 0)
 		return "../policy/P-2.html#roles";
+	if (strcmp(url, "hidden.md") == 0 || strcmp(url, "hidden.png") == 0)
+		return ""; /* leads nowhere on the site */
 	return image && strcmp(url, "img/a.png") == 0 ? "../assets/files/img/a.png" : NULL;
 }
 
@@ -441,6 +443,11 @@ test_html_urls_and_safety(void **state)
 	assert_null(strstr(h, "<script>"));
 	assert_non_null(strstr(h, "<del>old</del>"));
 	assert_non_null(strstr(h, "<a href=\"https://example.org\">"));
+	free(h);
+	/* a link or image the site has no page for: its text, [[ID]] still a link */
+	h = S_html(*state, "See [the *plan* of [[R-1]]](hidden.md) and ![a map](hidden.png).\n", NULL);
+	assert_string_equal(h, "<p>See the <em>plan</em> of <a href=\"../risk/R-1.html\" title=\"A "
+	    "&quot;risk&quot; &lt;title&gt;\">R-1</a> and a map.</p>\n");
 	free(h);
 }
 
