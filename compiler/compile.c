@@ -371,10 +371,11 @@ run_report(struct run *r)
 		fputs("ismsc: cannot write the diagnostics\n", stderr);
 		return 2;
 	}
+	/* SPEC §4's form whatever the counts ("1 errors"), so that one
+	 * pattern matches every summary */
 	if (!r->opt->quiet)
-		fprintf(stderr, "ismsc: %zu file%s, %zu error%s, %zu warning%s\n",
-		    r->nfiles, r->nfiles == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
-		    warnings, warnings == 1 ? "" : "s");
+		fprintf(stderr, "ismsc: %zu files, %zu errors, %zu warnings\n", r->nfiles, errors,
+		    warnings);
 	return errors > 0 || (r->opt->werror && warnings > 0) ? 1 : 0;
 }
 

@@ -28,7 +28,8 @@ for case in "$here"/cases/*/; do
 		continue
 	fi
 	want=$(cat "$case/status" 2>/dev/null || echo missing)
-	if cmp -s "$out/stdout" "$case/expected" && [ "$status" = "$want" ]; then
+	if cmp -s "$out/stdout" "$case/expected" && [ "$status" = "$want" ] &&
+	   { [ ! -f "$case/stderr" ] || cmp -s "$out/stderr" "$case/stderr"; }; then
 		pass=$((pass + 1))
 	else
 		fail=$((fail + 1))
