@@ -199,36 +199,144 @@ S_section(FILE *fp, const char *title, struct strv *items)
 		fprintf(fp, "- %s\n", items->v[i]);
 }
 
-/* Fingerprints of the diagnostics of a run. */
-static void
-S_fingerprints(struct run *r, struct hash *set, struct strv *keep)
+/* One diagnostic of a run as diff compares them: its fingerprint (rule,
+ * file, entity and message, not the line, so that moving text does not make
+ * it new), its severity in force (a warning made an error is a new error),
+ * and its place in the run's sorted list. */
+struct dkey {
+	char fp[17];
+	enum severity sev;
+	size_t i;
+};
+
+static int
+S_dkey_cmp(const void *x, const void *y)
 {
+	const struct dkey *a = x, *b = y;
+	int c = strcmp(a->fp, b->fp);
+
+	if (c != 0)
+		return c;
+	if (a->sev != b->sev)
+		return a->sev < b->sev ? -1 : 1;
+	return (a->i > b->i) - (a->i < b->i);
+}
+
+/* The diagnostics of a run sorted by fingerprint, severity and place: a
+ * multiset, for a finding made twice counts twice. Returns an array of
+ * r->diags.n keys, to free. */
+static struct dkey *
+S_dkeys(struct run *r)
+{
+	struct dkey *k = xmalloc((r->diags.n + 1) * sizeof(*k));
+
 	for (size_t i = 0; i < r->diags.n; i++) {
 		const struct diag *g = &r->diags.v[i];
 		const struct doc *doc = model_doc(&r->model, g->file);
 		const struct entity *e = doc ? doc->entity : NULL;
-		char fp[17];
-		diag_fingerprint(r->rules.v[g->rule].name, g->file, e ? e->id : NULL, g->msg, fp);
-		char *key = xstrdup(fp);
-		if (hash_put(set, key, (void *)g) != NULL) {
-			free(key);
-			continue;
-		}
-		S_add(keep, key);
+		diag_fingerprint(r->rules.v[g->rule].name, g->file, e ? e->id : NULL, g->msg, k[i].fp);
+		k[i].sev = r->rules.v[g->rule].sev;
+		k[i].i = i;
 	}
+	if (r->diags.n > 1)
+		qsort(k, r->diags.n, sizeof(*k), S_dkey_cmp);
+	return k;
 }
 
+/* A diagnostic as the report lists it, under the severity text sev. */
 static char *
-S_diag_line(struct run *r, const struct diag *g)
+S_diag_line(struct run *r, const struct diag *g, const char *sev)
 {
 	char *where = xasprintf("%s:%d:%d", g->file, g->line, g->col), *code = S_code(where);
 	char *msg = S_code(g->msg);
-	char *s = xasprintf("**%s** %s %s [%s]", severity_name(r->rules.v[g->rule].sev), code, msg,
-	    r->rules.v[g->rule].name);
+	char *s = xasprintf("**%s** %s %s [%s]", sev, code, msg, r->rules.v[g->rule].name);
 	free(where);
 	free(code);
 	free(msg);
 	return s;
+}
+
+/* What the change does to the diagnostics: introduced, fixed, and those
+ * whose severity changed. */
+struct dchange {
+	struct strv fresh, fixed;     /* lines of the report */
+	struct strv graded;           /* the same finding at another severity */
+	const struct dkey **xa, **xb; /* scratch: one fingerprint's extras in base, head */
+};
+
+static int
+S_fails(enum severity s, int werror)
+{
+	return s == SEV_ERROR || (werror && s == SEV_WARNING);
+}
+
+/* Compare the occurrences of one fingerprint: a[0..na) in base, b[0..nb) in
+ * head, each sorted by severity and place. Those of the same severity pair
+ * up in order; what is left over is extra on one side, and a base extra
+ * with a head extra (then of the other severity) is one finding whose
+ * severity changed. Returns how many more failures (errors, and warnings
+ * under werror) head has than base, for --fail-on new. */
+static size_t
+S_diag_group(struct run *base, const struct dkey *a, size_t na, struct run *head,
+    const struct dkey *b, size_t nb, int werror, struct dchange *dc)
+{
+	size_t x = 0, y = 0, nxa = 0, nxb = 0, fa = 0, fb = 0, k;
+
+	while (x < na || y < nb) {
+		if (x < na && y < nb && a[x].sev == b[y].sev)
+			x++, y++;
+		else if (x < na && (y == nb || a[x].sev < b[y].sev))
+			dc->xa[nxa++] = &a[x++];
+		else
+			dc->xb[nxb++] = &b[y++];
+	}
+	k = nxa < nxb ? nxa : nxb;
+	for (size_t i = 0; i < k; i++) {
+		char *sev = xasprintf("%s → %s", severity_name(dc->xa[i]->sev),
+		    severity_name(dc->xb[i]->sev));
+		S_add(&dc->graded, S_diag_line(head, &head->diags.v[dc->xb[i]->i], sev));
+		free(sev);
+	}
+	for (size_t i = k; i < nxb; i++)
+		S_add(&dc->fresh, S_diag_line(head, &head->diags.v[dc->xb[i]->i],
+		    severity_name(dc->xb[i]->sev)));
+	for (size_t i = k; i < nxa; i++)
+		S_add(&dc->fixed, S_diag_line(base, &base->diags.v[dc->xa[i]->i],
+		    severity_name(dc->xa[i]->sev)));
+	for (size_t i = 0; i < na; i++)
+		fa += S_fails(a[i].sev, werror);
+	for (size_t i = 0; i < nb; i++)
+		fb += S_fails(b[i].sev, werror);
+	return fb > fa ? fb - fa : 0;
+}
+
+/* Compare the diagnostics of two runs as multisets of fingerprints, one
+ * fingerprint at a time. Returns the new failures, as S_diag_group. */
+static size_t
+S_diags(struct run *base, struct run *head, int werror, struct dchange *dc)
+{
+	struct dkey *ka = S_dkeys(base), *kb = S_dkeys(head);
+	size_t na = base->diags.n, nb = head->diags.n, x = 0, y = 0, nnew = 0;
+
+	dc->xa = xmalloc((na + 1) * sizeof(*dc->xa));
+	dc->xb = xmalloc((nb + 1) * sizeof(*dc->xb));
+	while (x < na || y < nb) {
+		const char *fp = x < na && (y == nb || strcmp(ka[x].fp, kb[y].fp) <= 0) ?
+		    ka[x].fp : kb[y].fp;
+		size_t ex = x, ey = y;
+		while (ex < na && strcmp(ka[ex].fp, fp) == 0)
+			ex++;
+		while (ey < nb && strcmp(kb[ey].fp, fp) == 0)
+			ey++;
+		nnew += S_diag_group(base, ka + x, ex - x, head, kb + y, ey - y, werror, dc);
+		x = ex;
+		y = ey;
+	}
+	free(dc->xa);
+	free(dc->xb);
+	free(ka);
+	free(kb);
+	return nnew;
 }
 
 size_t
@@ -237,9 +345,9 @@ diff_report(FILE *fp, struct run *base, struct run *head, const char *base_name,
 {
 	const struct model *a = &base->model, *b = &head->model;
 	struct strv added = {0}, removed = {0}, changed = {0}, gained = {0}, lost = {0},
-	    risks = {0}, untreated = {0}, soa = {0}, fresh = {0}, fixed = {0}, keys_a = {0}, keys_b = {0},
-	    fp_a = {0}, fp_b = {0};
-	struct hash refs_a, refs_b, dg_a, dg_b;
+	    risks = {0}, untreated = {0}, soa = {0}, keys_a = {0}, keys_b = {0};
+	struct dchange dc = {{0}, {0}, {0}, NULL, NULL};
+	struct hash refs_a, refs_b;
 	size_t errs[2], warns[2], nnew = 0;
 	char date[11];
 
@@ -329,22 +437,8 @@ diff_report(FILE *fp, struct run *base, struct run *head, const char *base_name,
 		}
 	}
 
-	/* diagnostics the change introduces or fixes */
-	hash_init(&dg_a, 0);
-	hash_init(&dg_b, 0);
-	S_fingerprints(base, &dg_a, &fp_a);
-	S_fingerprints(head, &dg_b, &fp_b);
-	for (size_t i = 0; i < fp_b.n; i++)
-		if (hash_get(&dg_a, fp_b.v[i]) == NULL) {
-			const struct diag *g = hash_get(&dg_b, fp_b.v[i]);
-			enum severity s = head->rules.v[g->rule].sev;
-			S_add(&fresh, S_diag_line(head, g));
-			if (s == SEV_ERROR || (werror && s == SEV_WARNING))
-				nnew++;
-		}
-	for (size_t i = 0; i < fp_a.n; i++)
-		if (hash_get(&dg_b, fp_a.v[i]) == NULL)
-			S_add(&fixed, S_diag_line(base, hash_get(&dg_a, fp_a.v[i])));
+	/* diagnostics the change introduces, fixes, or makes more or less severe */
+	nnew = S_diags(base, head, werror, &dc);
 
 	diags_count(&base->diags, &base->rules, &errs[0], &warns[0]);
 	diags_count(&head->diags, &head->rules, &errs[1], &warns[1]);
@@ -361,10 +455,11 @@ diff_report(FILE *fp, struct run *base, struct run *head, const char *base_name,
 	fprintf(fp, "| errors | %zu | %zu |\n", errs[0], errs[1]);
 	fprintf(fp, "| warnings | %zu | %zu |\n", warns[0], warns[1]);
 	if (added.n + removed.n + changed.n + gained.n + lost.n + risks.n + untreated.n + soa.n +
-	    fresh.n + fixed.n == 0)
+	    dc.fresh.n + dc.fixed.n + dc.graded.n == 0)
 		fprintf(fp, "\nNo change to entities, references, risks, the SoA or the diagnostics.\n");
-	S_section(fp, "Diagnostics this change introduces", &fresh);
-	S_section(fp, "Diagnostics this change fixes", &fixed);
+	S_section(fp, "Diagnostics this change introduces", &dc.fresh);
+	S_section(fp, "Diagnostics whose severity changed", &dc.graded);
+	S_section(fp, "Diagnostics this change fixes", &dc.fixed);
 	S_section(fp, "Risks left with no control", &untreated);
 	S_section(fp, "Risks whose treatment or scores changed", &risks);
 	if (soa.n > 0) {
@@ -382,10 +477,8 @@ diff_report(FILE *fp, struct run *base, struct run *head, const char *base_name,
 
 	hash_free(&refs_a);
 	hash_free(&refs_b);
-	hash_free(&dg_a);
-	hash_free(&dg_b);
 	struct strv *all[] = {&added, &removed, &changed, &gained, &lost, &risks, &untreated, &soa,
-	    &fresh, &fixed, &keys_a, &keys_b, &fp_a, &fp_b};
+	    &dc.fresh, &dc.fixed, &dc.graded, &keys_a, &keys_b};
 	for (size_t i = 0; i < sizeof(all) / sizeof(*all); i++)
 		S_free(all[i]);
 	return nnew;

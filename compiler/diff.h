@@ -8,8 +8,10 @@
 #include "compile.h"
 
 /* Compare two finished runs (diagnostics sorted) and print the report to fp.
- * Returns the number of diagnostics of head that base did not have (errors
- * only, or warnings too when werror). */
+ * Diagnostics are compared as multisets of (fingerprint, severity), the
+ * fingerprint leaving the line out. Returns how many more errors (and
+ * warnings, when werror) head has than base, fingerprint by fingerprint: new
+ * findings, extra copies of old ones and warnings made errors. */
 size_t diff_report(FILE *fp, struct run *base, struct run *head, const char *base_name,
     const char *head_name, int werror);
 

@@ -90,9 +90,11 @@ static const char *const S_cmd_help[][2] = {
 	    "Print, as Markdown for a pull-request comment, what HEAD changes against BASE:\n"
 	    "entities added, removed and changed, references gained and lost, risks whose\n"
 	    "treatment or scores changed, risks left with no control, SoA rows changed, and the\n"
-	    "diagnostics introduced or fixed. With --git, BASE is revision REV of the git\n"
-	    "repository of SRC, read from the repository itself, and HEAD is SRC as it is.\n"
-	    "Exit 0, or 1 with --fail-on new when HEAD has errors BASE did not, 2 could not run.\n"},
+	    "diagnostics introduced, fixed or changed in severity (each copy counts; lines do\n"
+	    "not). With --git, BASE is revision REV of the git repository of SRC, read from\n"
+	    "the repository itself, and HEAD is SRC as it is. Exit 0, or 1 with --fail-on new\n"
+	    "when HEAD has errors BASE did not (a new one, another copy, a warning made an\n"
+	    "error), 2 could not run.\n"},
 	{"migrate", "usage: ismsc migrate [SRC] [--write] [--as-of DATE] [--werror]\n"
 	    "Check the ISMS in SRC (default .), which must be on catalog: iso27001-2013, then\n"
 	    "print as Markdown the ISO/IEC 27001:2022 control decisions that its 2013 decisions\n"
