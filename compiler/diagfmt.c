@@ -30,10 +30,29 @@ S_skip(const struct diagfmt *f, const struct diag *g)
 	return f->errors_only && f->rules->v[g->rule].sev != SEV_ERROR;
 }
 
-static int
-S_dump(FILE *fp, json_t *doc)
+/* A JSON string of s, which a plugin may have made of any bytes: JSON is
+ * UTF-8, so each byte that is not becomes U+FFFD rather than failing the
+ * whole value (json_string refuses it). */
+static json_t *
+S_text(const char *s)
 {
-	int rc = json_dumpf(doc, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	char *clean = text_utf8_clean(s);
+	json_t *j = json_string(clean);
+
+	free(clean);
+	return j;
+}
+
+/* Print doc and free it; bad is set when a value could not be built or
+ * added, and then nothing is printed: a SARIF rule left out would shift
+ * the ruleIndex of every later one, a JSON diagnostic left out would go
+ * unseen. */
+static int
+S_dump(FILE *fp, json_t *doc, int bad)
+{
+	int rc = bad || doc == NULL ? -1 :
+	    json_dumpf(doc, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+
 	json_decref(doc);
 	if (rc == 0 && fputc('\n', fp) == EOF)
 		rc = -1;
@@ -44,31 +63,27 @@ int
 diagfmt_json(FILE *fp, const struct diagfmt *f)
 {
 	json_t *doc = json_object(), *list = json_array();
+	int bad = 0;
 
-	json_object_set_new(doc, "ismsc", json_string(ISMSC_VERSION));
-	json_object_set_new(doc, "format", json_integer(1));
-	json_object_set_new(doc, "as_of", json_string(f->as_of));
-	json_object_set_new(doc, "summary", json_pack("{s:I,s:I,s:I}", "files", (json_int_t)f->files,
-	    "errors", (json_int_t)f->errors, "warnings", (json_int_t)f->warnings));
+	bad |= json_object_set_new(doc, "ismsc", json_string(ISMSC_VERSION));
+	bad |= json_object_set_new(doc, "format", json_integer(1));
+	bad |= json_object_set_new(doc, "as_of", json_string(f->as_of));
+	bad |= json_object_set_new(doc, "summary", json_pack("{s:I,s:I,s:I}", "files",
+	    (json_int_t)f->files, "errors", (json_int_t)f->errors, "warnings", (json_int_t)f->warnings));
 	for (size_t i = 0; i < f->diags->n; i++) {
 		const struct diag *g = &f->diags->v[i];
 		const char *entity = f->entity_of ? f->entity_of(f->ctx, g->file) : NULL;
-		char *file, *msg;
 		if (S_skip(f, g))
 			continue;
 		/* JSON is UTF-8: a file name that is not loses nothing but its bad bytes */
-		file = text_utf8_clean(g->file);
-		msg = text_utf8_clean(g->msg);
-		json_array_append_new(list, json_pack("{s:s,s:i,s:i,s:s,s:s,s:s,s:o}",
-		    "file", file, "line", g->line, "column", g->col,
+		bad |= json_array_append_new(list, json_pack("{s:o,s:i,s:i,s:s,s:o,s:o,s:o}",
+		    "file", S_text(g->file), "line", g->line, "column", g->col,
 		    "severity", severity_name(f->rules->v[g->rule].sev),
-		    "rule", f->rules->v[g->rule].name, "message", msg,
-		    "entity", entity ? json_string(entity) : json_null()));
-		free(file);
-		free(msg);
+		    "rule", S_text(f->rules->v[g->rule].name), "message", S_text(g->msg),
+		    "entity", entity ? S_text(entity) : json_null()));
 	}
-	json_object_set_new(doc, "diagnostics", list);
-	return S_dump(fp, doc);
+	bad |= json_object_set_new(doc, "diagnostics", list);
+	return S_dump(fp, doc, bad);
 }
 
 /* A relative path as a URI reference: RFC 3986 unreserved characters and
@@ -101,43 +116,44 @@ diagfmt_sarif(FILE *fp, const struct diagfmt *f)
 {
 	json_t *doc = json_object(), *run = json_object(), *rules = json_array(),
 	    *results = json_array();
+	int bad = 0;
 
+	/* every rule, in the order of the table, for ruleIndex is its index */
 	for (size_t i = 0; i < f->rules->n; i++) {
 		const struct rule *r = &f->rules->v[i];
-		json_array_append_new(rules, json_pack("{s:s,s:s,s:{s:s},s:{s:s}}",
-		    "id", r->name, "name", r->name,
-		    "shortDescription", "text", r->description && r->description[0] ? r->description : r->name,
+		bad |= json_array_append_new(rules, json_pack("{s:o,s:o,s:{s:o},s:{s:s}}",
+		    "id", S_text(r->name), "name", S_text(r->name), "shortDescription", "text",
+		    S_text(r->description && r->description[0] ? r->description : r->name),
 		    "defaultConfiguration", "level", S_level(r->sev)));
 	}
 	for (size_t i = 0; i < f->diags->n; i++) {
 		const struct diag *g = &f->diags->v[i];
 		const struct rule *r = &f->rules->v[g->rule];
 		const char *entity = f->entity_of ? f->entity_of(f->ctx, g->file) : NULL;
-		char fp16[17], *uri, *msg;
+		char fp16[17], *uri;
 		if (S_skip(f, g))
 			continue;
 		uri = S_uri(f->prefix, g->file);
-		msg = text_utf8_clean(g->msg);
 		diag_fingerprint(r->name, g->file, entity, g->msg, fp16);
-		json_array_append_new(results, json_pack(
-		    "{s:s,s:i,s:s,s:{s:s},s:[{s:{s:{s:s,s:s},s:{s:i,s:i}}}],s:{s:s}}",
-		    "ruleId", r->name, "ruleIndex", g->rule, "level", S_level(r->sev),
-		    "message", "text", msg,
+		bad |= json_array_append_new(results, json_pack(
+		    "{s:o,s:i,s:s,s:{s:o},s:[{s:{s:{s:s,s:s},s:{s:i,s:i}}}],s:{s:s}}",
+		    "ruleId", S_text(r->name), "ruleIndex", g->rule, "level", S_level(r->sev),
+		    "message", "text", S_text(g->msg),
 		    "locations", "physicalLocation", "artifactLocation", "uri", uri,
 		    "uriBaseId", "%SRCROOT%", "region", "startLine", g->line, "startColumn", g->col,
 		    "partialFingerprints", "ismsc/v1", fp16));
 		free(uri);
-		free(msg);
 	}
-	json_object_set_new(run, "tool", json_pack("{s:{s:s,s:s,s:s,s:o}}", "driver",
+	bad |= json_object_set_new(run, "tool", json_pack("{s:{s:s,s:s,s:s,s:o}}", "driver",
 	    "name", "ismsc", "version", ISMSC_VERSION, "semanticVersion", ISMSC_VERSION,
 	    "rules", rules));
-	json_object_set_new(run, "columnKind", json_string("unicodeCodePoints"));
-	json_object_set_new(run, "results", results);
-	json_object_set_new(doc, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
-	json_object_set_new(doc, "version", json_string("2.1.0"));
-	json_object_set_new(doc, "runs", json_pack("[o]", run));
-	return S_dump(fp, doc);
+	bad |= json_object_set_new(run, "columnKind", json_string("unicodeCodePoints"));
+	bad |= json_object_set_new(run, "results", results);
+	bad |= json_object_set_new(doc, "$schema",
+	    json_string("https://json.schemastore.org/sarif-2.1.0.json"));
+	bad |= json_object_set_new(doc, "version", json_string("2.1.0"));
+	bad |= json_object_set_new(doc, "runs", json_pack("[o]", run));
+	return S_dump(fp, doc, bad);
 }
 
 /* Workflow command escaping: data escapes %, CR and LF; properties also : and ,. */
@@ -166,21 +182,23 @@ diagfmt_github(FILE *fp, const struct diagfmt *f)
 	for (size_t i = 0; i < f->diags->n; i++) {
 		const struct diag *g = &f->diags->v[i];
 		const struct rule *r = &f->rules->v[g->rule];
-		char *raw, *path, *msg;
+		char *raw, *path, *name, *msg;
 		if (S_skip(f, g))
 			continue;
 		raw = xasprintf("%s%s", f->prefix, g->file);
 		path = text_utf8_clean(raw);
+		name = text_utf8_clean(r->name);
 		msg = text_utf8_clean(g->msg);
 		fprintf(fp, "::%s file=", r->sev == SEV_ERROR ? "error" : "warning");
 		S_gh_escape(fp, path, 1);
 		fprintf(fp, ",line=%d,col=%d,title=", g->line, g->col);
-		S_gh_escape(fp, r->name, 1);
+		S_gh_escape(fp, name, 1);
 		fputs("::", fp);
 		S_gh_escape(fp, msg, 0);
 		fputc('\n', fp);
 		free(raw);
 		free(path);
+		free(name);
 		free(msg);
 	}
 	return ferror(fp) ? -1 : 0;

@@ -21,7 +21,10 @@ struct diagfmt {
 	const void *ctx;
 };
 
-/* Print in the given form; returns 0, or -1 when the output failed. */
+/* Print in the given form; returns 0, or -1 when the output failed or (JSON,
+ * SARIF) a value could not be built, in which case nothing is printed rather
+ * than a document with a value left out. Every string is made UTF-8 first,
+ * since a plugin's rule description or message may hold any bytes. */
 int diagfmt_json(FILE *fp, const struct diagfmt *f);
 int diagfmt_sarif(FILE *fp, const struct diagfmt *f);
 int diagfmt_github(FILE *fp, const struct diagfmt *f);

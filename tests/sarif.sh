@@ -13,7 +13,8 @@ python3 -c 'import jsonschema' 2>/dev/null || { echo "sarif: FAILED: python3-jso
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 pass=0 fail=0
-for src in "$top/samples" "$here/cases/format-sarif/src" "$here/cases/plugin-load-errors/src"; do
+for src in "$top/samples" "$here/cases/format-sarif/src" "$here/cases/plugin-load-errors/src" \
+    "$here/cases/plugin-description-not-utf8/src"; do
 	[ -f "$src/isms.yaml" ] || { echo "FAIL $src is missing"; fail=$((fail + 1)); continue; }
 	"$bin" check "$src" --diagnostics sarif > "$work/out.sarif" 2>/dev/null
 	if python3 - "$schema" "$work/out.sarif" <<'PY'
@@ -22,10 +23,17 @@ schema = json.load(open(sys.argv[1]))
 doc = json.load(open(sys.argv[2]))
 jsonschema.Draft7Validator(schema).validate(doc)
 run = doc["runs"][0]
-ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+rules = run["tool"]["driver"]["rules"]
+ids = [r["id"] for r in rules]
+assert len(set(ids)) == len(ids), ids
 for res in run["results"]:
+    assert 0 <= res["ruleIndex"] < len(ids), res
     assert ids[res["ruleIndex"]] == res["ruleId"], res
     assert res["partialFingerprints"]["ismsc/v1"]
+# a plugin's description that is not UTF-8 keeps its rule, U+FFFD for the byte
+for r in rules:
+    if r["id"] == "bad-description":
+        assert r["shortDescription"]["text"] == "bad \ufffd desc", r
 PY
 	then pass=$((pass + 1)); else echo "FAIL SARIF of $src"; fail=$((fail + 1)); fi
 done
