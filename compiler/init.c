@@ -30,20 +30,46 @@ S_empty_or_missing(const char *dir)
 	return empty;
 }
 
+/* Make the folders that p names before each '/' from p + from on, as
+ * mkdir -p does: one that exists already is fine. Returns 0, or -1 with
+ * errno set. */
+static int
+S_mkdirs(char *p, size_t from)
+{
+	char *s = p + from;
+	int rc = 0;
+
+	while (rc == 0 && (s = strchr(s, '/')) != NULL) {
+		*s = '\0';
+		if (s > p && mkdir(p, 0777) != 0 && errno != EEXIST)
+			rc = -1;
+		*s++ = '/';
+	}
+	return rc;
+}
+
 /* Make the folders of path (relative, inside dir). */
 static int
 S_mkparents(const char *dir, const char *path)
 {
-	char *p = xasprintf("%s/%s", dir, path), *s = p + strlen(dir) + 1;
-	int rc = 0;
+	char *p = xasprintf("%s/%s", dir, path);
+	int rc = S_mkdirs(p, strlen(dir) + 1);
 
-	while ((s = strchr(s, '/')) != NULL) {
-		*s = '\0';
-		if (mkdir(p, 0777) != 0 && errno != EEXIST)
-			rc = -1;
-		*s++ = '/';
-	}
 	free(p);
+	return rc;
+}
+
+/* Make dir and the folders above it that are missing: the man page says
+ * that DIR is created if missing, and deep/a/b means deep/ too. */
+static int
+S_mkdir_p(const char *dir)
+{
+	char *p = xstrdup(dir);
+	int rc = S_mkdirs(p, 0);
+
+	free(p);
+	if (rc == 0 && mkdir(dir, 0777) != 0 && errno != EEXIST)
+		rc = -1;
 	return rc;
 }
 
@@ -109,7 +135,7 @@ init_tree(const char *datadir, const char *dir)
 		free(samples);
 		return 2;
 	}
-	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+	if (S_mkdir_p(dir) != 0) {
 		fprintf(stderr, "ismsc: %s: %s\n", dir, strerror(errno));
 		goto out;
 	}

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The man page renders without a warning (mandoc -Tlint, groff -ww); --help
-# names every command.
+# names every command; the command line keeps what the page says of usage,
+# init and exit status.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 page=$here/../man/ismsc.1
@@ -23,5 +24,33 @@ if [ -x "$bin" ]; then
 			pass=$((pass + 1)); else echo "FAIL --help lacks '$cmd'"; fail=$((fail + 1)); fi
 	done
 fi
+
+# The command line. expect STATUS WHAT CMD...: CMD exits STATUS, and with 2
+# says why on standard error, in one line; OUT is where its stdout goes.
+[ -x "$bin" ] || { echo "man: FAILED: $bin is not built" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+expect() {
+	local want=$1 what=$2 got lines
+	shift 2
+	"$@" > "${OUT:-$work/out}" 2> "$work/err"
+	got=$?
+	lines=$(wc -l < "$work/err")
+	if [ "$got" = "$want" ] && { [ "$want" != 2 ] || [ "$lines" -ge 1 ]; } &&
+	    { [ -z "${OUT:-}" ] || [ "$lines" = 1 ]; }; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL $what: status $got (want $want), $lines lines on stderr"; head -3 "$work/err"
+		fail=$((fail + 1))
+	fi
+}
+pair=$here/diff/error-twice
+
+# init makes the folders above DIR that are missing, as the page says, and
+# still refuses a folder that is not empty.
+expect 0 "init deep/a/b" "$bin" init "$work/deep/a/b"
+if [ -f "$work/deep/a/b/isms.yaml" ]; then pass=$((pass + 1)); else
+	echo "FAIL init deep/a/b: no isms.yaml"; fail=$((fail + 1)); fi
+expect 2 "init into a folder that is not empty" "$bin" init "$work/deep/a"
 echo "man: $pass passed, $fail failed"
 [ $fail = 0 ]
