@@ -345,7 +345,7 @@ S_main(int argc, char **argv)
 	struct site_options so = {.format = SITE_ALL};
 	struct run run;
 	const char *cmd = NULL, *pos[2] = {NULL, NULL}, *git_rev = NULL;
-	int npos = 0, status, help = 0, fail_on_new = 0, write = 0;
+	int npos = 0, status, help = 0, version = 0, fail_on_new = 0, write = 0;
 
 	memset(&opt, 0, sizeof(opt));
 	opt.src = ".";
@@ -362,8 +362,7 @@ S_main(int argc, char **argv)
 				return S_usage_error("%s takes 'new'", a);
 			fail_on_new = 1;
 		} else if (strcmp(a, "--version") == 0) {
-			printf("ismsc %s\n", ISMSC_VERSION);
-			return 0;
+			version = 1; /* after the other options: a bad one is bad usage */
 		} else if (strcmp(a, "-o") == 0 || S_is_opt(a, "--output")) {
 			if ((v = strcmp(a, "-o") == 0 ? (i + 1 < argc ? argv[++i] : NULL) :
 			    S_value(argc, argv, &i, "--output")) == NULL || v[0] == '\0')
@@ -429,6 +428,10 @@ S_main(int argc, char **argv)
 		} else {
 			return S_usage_error("too many arguments at '%s'", a);
 		}
+	}
+	if (version) {
+		printf("ismsc %s\n", ISMSC_VERSION);
+		return 0;
 	}
 	if (help) {
 		for (size_t k = 0; cmd != NULL && k < sizeof(S_cmd_help) / sizeof(*S_cmd_help); k++)

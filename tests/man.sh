@@ -46,6 +46,11 @@ expect() {
 }
 pair=$here/diff/error-twice
 
+# A bad option is bad usage, whatever comes before it.
+expect 2 "--version --bogus" "$bin" --version --bogus
+expect 2 "--help --bogus" "$bin" --help --bogus
+expect 0 "--version" "$bin" --version
+
 # init makes the folders above DIR that are missing, as the page says, and
 # still refuses a folder that is not empty.
 expect 0 "init deep/a/b" "$bin" init "$work/deep/a/b"
