@@ -1,5 +1,6 @@
 /* main.c — the command line: parse it, run the pipeline, exit with its
  * status. Nothing else happens here. */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,10 +172,12 @@ S_diff(const struct options *opt, const char *const *pos, int npos, const char *
 		run_finish(&head);
 		nnew = diff_report(stdout, &base, &head, git_rev ? git_rev : ob.src,
 		    git_rev ? oh.src : oh.src, opt->werror);
-		if (fflush(stdout) != 0)
+		if (fflush(stdout) != 0) {
+			fputs("ismsc: diff: cannot write the report\n", stderr);
 			status = 2;
-		else if (fail_on_new && nnew > 0)
+		} else if (fail_on_new && nnew > 0) {
 			status = 1;
+		}
 	}
 	run_free(&base);
 	run_free(&head);
@@ -486,14 +489,37 @@ S_main(int argc, char **argv)
 	return status;
 }
 
+/* The status, made 2 when standard output could not be written (a full
+ * disk, /dev/full): the last buffer is written only now, and a report that
+ * did not get out must not pass for one that did. A status of 2 has had its
+ * message already. Closing a stdout that was closed before the run, with
+ * nothing to write, is no failure (EBADF after a good flush). */
+static int
+S_close_stdout(int status)
+{
+	int bad;
+
+	errno = 0;
+	bad = fflush(stdout) != 0 || ferror(stdout);
+	if (!bad && fclose(stdout) != 0 && errno != EBADF)
+		bad = 1;
+	if (bad && status != 2) {
+		if (errno != 0)
+			fprintf(stderr, "ismsc: cannot write to standard output: %s\n", strerror(errno));
+		else
+			fputs("ismsc: cannot write to standard output\n", stderr);
+		status = 2;
+	}
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
-	int status = S_main(argc, argv);
+	int status = S_close_stdout(S_main(argc, argv));
 
 	if (plugins_lost()) {
 		/* a rule's thread, given up on, still runs: end without it */
-		fflush(stdout);
 		fflush(stderr);
 		_exit(status);
 	}

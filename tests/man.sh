@@ -28,6 +28,7 @@ fi
 # The command line. expect STATUS WHAT CMD...: CMD exits STATUS, and with 2
 # says why on standard error, in one line; OUT is where its stdout goes.
 [ -x "$bin" ] || { echo "man: FAILED: $bin is not built" >&2; exit 1; }
+[ -c /dev/full ] || { echo "man: FAILED: /dev/full is missing" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 expect() {
@@ -57,5 +58,12 @@ expect 0 "init deep/a/b" "$bin" init "$work/deep/a/b"
 if [ -f "$work/deep/a/b/isms.yaml" ]; then pass=$((pass + 1)); else
 	echo "FAIL init deep/a/b: no isms.yaml"; fail=$((fail + 1)); fi
 expect 2 "init into a folder that is not empty" "$bin" init "$work/deep/a"
+
+# Standard output that cannot be written is status 2 and one line on stderr,
+# for every command that writes to it.
+for args in --version --help "check --help" "diff $pair/base $pair/head" \
+    "check $here/cases/ref-unknown-body/src" "init $work/full"; do
+	OUT=/dev/full expect 2 "$args > /dev/full" "$bin" $args
+done
 echo "man: $pass passed, $fail failed"
 [ $fail = 0 ]
