@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "compile.h"
+#include "date.h"
 #include "plugin.h"
 #include "diff.h"
 #include "init.h"
@@ -466,8 +467,15 @@ S_main(int argc, char **argv)
 		return S_usage_error("%s", "--write is an option of migrate");
 	if (strcmp(cmd, "init") == 0) {
 		char *datadir;
+		date_t d;
 		if (npos != 1)
 			return S_usage_error("%s", "init needs a folder");
+		/* init checks nothing and leaves as_of out; a malformed --as-of
+		 * is status 2 all the same (SPEC §1), as for every command */
+		if (opt.as_of != NULL && date_parse(opt.as_of, strlen(opt.as_of), &d) != 0) {
+			fprintf(stderr, "ismsc: --as-of '%s' is not a date (YYYY-MM-DD)\n", opt.as_of);
+			return 2;
+		}
 		if ((datadir = find_datadir()) == NULL) {
 			fputs("ismsc: cannot find the compiler's data folder (set ISMSC_DATADIR)\n", stderr);
 			return 2;

@@ -52,6 +52,13 @@ expect 2 "--version --bogus" "$bin" --version --bogus
 expect 2 "--help --bogus" "$bin" --help --bogus
 expect 0 "--version" "$bin" --version
 
+# A malformed --as-of is status 2 for init too, which checks nothing; a
+# good one, and the options of a check, are accepted as for every command.
+expect 2 "init --as-of 2026-99-99" "$bin" init "$work/new" --as-of 2026-99-99
+[ ! -e "$work/new" ] || { echo "FAIL init with a bad --as-of made its folder"; fail=$((fail + 1)); }
+expect 0 "init --as-of 2026-01-01 --quiet" "$bin" init "$work/new" --as-of 2026-01-01 --quiet
+expect 0 "diff --quiet --diagnostics json" "$bin" diff "$pair/base" "$pair/head" --quiet --diagnostics json
+
 # init makes the folders above DIR that are missing, as the page says, and
 # still refuses a folder that is not empty.
 expect 0 "init deep/a/b" "$bin" init "$work/deep/a/b"
