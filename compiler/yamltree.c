@@ -75,11 +75,19 @@ S_anchor(struct loader *L, const yaml_char_t *anchor, struct ynode *n)
 		hash_set(&L->anchors, arena_strdup(L->y->arena, (const char *)anchor), n);
 }
 
-/* Refuse a second occurrence of a scalar key in map m. */
+static void
+S_duplicate(struct loader *L, const struct ynode *k, const struct ynode *first)
+{
+	diag_add(L->y->diags, R_SYNTAX, L->y->file, k->line, k->col,
+	    "duplicate key '%s' (first at line %d)", k->str, first->line);
+}
+
+/* Report each later occurrence of a scalar key in map m: -1 if any. */
 static int
 S_check_keys(struct loader *L, const struct ynode *m)
 {
 	size_t pairs = m->n / 2;
+	int rc = 0;
 
 	if (pairs <= 16) {
 		for (size_t i = 1; i < pairs; i++) {
@@ -90,26 +98,23 @@ S_check_keys(struct loader *L, const struct ynode *m)
 				const struct ynode *f = m->kids[2 * j];
 				if (f->type == YNODE_SCALAR && f->len == k->len &&
 				    memcmp(f->str, k->str, k->len) == 0) {
-					diag_add(L->y->diags, R_SYNTAX, L->y->file, k->line, k->col,
-					    "duplicate key '%s' (first at line %d)", k->str, f->line);
-					return -1;
+					S_duplicate(L, k, f);
+					rc = -1;
+					break;
 				}
 			}
 		}
-		return 0;
+		return rc;
 	}
 	struct hash seen;
-	int rc = 0;
 	hash_init(&seen, 0);
 	for (size_t i = 0; i < pairs; i++) {
 		const struct ynode *k = m->kids[2 * i], *f;
 		if (k->type != YNODE_SCALAR)
 			continue;
 		if ((f = hash_put(&seen, k->str, (void *)k)) != NULL) {
-			diag_add(L->y->diags, R_SYNTAX, L->y->file, k->line, k->col,
-			    "duplicate key '%s' (first at line %d)", k->str, f->line);
+			S_duplicate(L, k, f);
 			rc = -1;
-			break;
 		}
 	}
 	hash_free(&seen);
@@ -122,7 +127,7 @@ yaml_load(const struct yaml_ctx *y, const char *text, size_t len, struct ynode *
 	yaml_parser_t p;
 	yaml_event_t ev;
 	struct loader L;
-	int rc = -1, done = 0;
+	int rc = -1, done = 0, dup = 0;
 
 	memset(&L, 0, sizeof(L));
 	L.y = y;
@@ -194,8 +199,9 @@ yaml_load(const struct yaml_ctx *y, const char *text, size_t len, struct ynode *
 			n->kids = arena_alloc(y->arena, lv->n * sizeof(*n->kids));
 			if (lv->n)
 				memcpy(n->kids, lv->kids, lv->n * sizeof(*n->kids));
+			/* every duplicate of the text is reported, then it fails */
 			if (n->type == YNODE_MAP && S_check_keys(&L, n) != 0)
-				goto fail;
+				dup = 1;
 			S_anchor(&L, lv->anchor, n);
 			S_attach(&L, n);
 			break;
@@ -213,13 +219,23 @@ yaml_load(const struct yaml_ctx *y, const char *text, size_t len, struct ynode *
 				    "YAML aliases expand past the limit of %d nodes", YAML_MAX_ALIAS_NODES);
 				goto fail;
 			}
-			S_attach(&L, n);
+			/* the value in question is where the alias is: a copy of the
+			 * anchored node there (its items shared; the arena owns all) */
+			{
+				struct ynode *c = arena_alloc(y->arena, sizeof(*c));
+				*c = *n;
+				c->line = (int)ev.start_mark.line + 1 + y->line0;
+				c->col = (int)ev.start_mark.column + 1;
+				S_attach(&L, c);
+			}
 			break;
 		default:
 			break;
 		}
 		yaml_event_delete(&ev);
 	}
+	if (dup)
+		goto out;
 	*root = L.root;
 	rc = 0;
 	goto out;

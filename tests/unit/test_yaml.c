@@ -98,6 +98,17 @@ test_duplicate_key(void **state)
 	assert_int_equal(f->d.v[0].line, 4);
 	assert_int_equal(f->d.v[0].col, 1);
 	assert_string_equal(f->d.v[0].msg, "duplicate key 'a' (first at line 2)");
+	/* every duplicate, in the order the maps end: a nested one does not
+	 * hide one at the top, nor a third occurrence the second */
+	f->d.n = 0;
+	S_load(f, "a: 1\na: 2\nm: {x: 1, x: 2}\na: 3\n", &rc);
+	assert_int_equal(rc, -1);
+	assert_int_equal(f->d.n, 3);
+	assert_int_equal(f->d.v[0].line, 4); /* x, when {x: 1, x: 2} ends */
+	assert_int_equal(f->d.v[0].col, 11);
+	assert_int_equal(f->d.v[1].line, 3);
+	assert_int_equal(f->d.v[2].line, 5);
+	assert_string_equal(f->d.v[2].msg, "duplicate key 'a' (first at line 2)");
 }
 
 static void
@@ -141,10 +152,19 @@ test_aliases(void **state)
 {
 	struct fx *f = *state;
 	int rc;
-	struct ynode *r = S_load(f, "a: &x [1, 2]\nb: *x\n", &rc);
+	struct ynode *r = S_load(f, "a: &x [1, 2]\nb: *x\nc: &y z\nd:  *y\n", &rc);
+	const struct ynode *a = ynode_get(r, "a"), *b = ynode_get(r, "b");
 
 	assert_int_equal(rc, 0);
-	assert_ptr_equal(ynode_get(r, "a"), ynode_get(r, "b")); /* shared, not copied */
+	/* the alias is where its value is said to be; the items are shared */
+	assert_ptr_equal(a->kids, b->kids);
+	assert_int_equal(b->n, 2);
+	assert_int_equal(a->line, 2);
+	assert_int_equal(b->line, 3);
+	assert_int_equal(b->col, 4);
+	assert_string_equal(ynode_get(r, "d")->str, "z");
+	assert_int_equal(ynode_get(r, "d")->line, 5);
+	assert_int_equal(ynode_get(r, "d")->col, 5);
 	S_load(f, "a: *nope\n", &rc);
 	assert_int_equal(rc, -1);
 }
