@@ -373,8 +373,12 @@ config_load(struct config *c, struct arena *a, const char *text, size_t len, str
 		return -1;
 	}
 	c->root = root;
+	/* a name that is there but bad is reported at its place, once */
 	c->name = S_string(root, "name", d);
-	if (c->name == NULL || c->name[0] == '\0')
+	if (c->name != NULL && c->name[0] == '\0')
+		S_bad(d, ynode_get(root, "name"), "field '%s' must not be empty", "name");
+	else if (c->name == NULL && (ynode_get(root, "name") == NULL ||
+	    ynode_is_null(ynode_get(root, "name"))))
 		diag_add(d, R_SCHEMA, CONFIG_FILE, 1, 1, "missing required field 'name'");
 	if (root == NULL)
 		return 0;
