@@ -7,6 +7,7 @@
 #include <yaml.h>
 
 #include "hash.h"
+#include "text.h"
 
 struct level {              /* an open sequence or mapping */
 	struct ynode *node;
@@ -136,6 +137,21 @@ yaml_load(const struct yaml_ctx *y, const char *text, size_t len, struct ynode *
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
 		text += 3; /* a BOM may start a stream; it is not counted in columns */
 		len -= 3;
+	}
+	/* bytes libyaml would refuse at 1:1 (isms.yaml, schemas; a Markdown
+	 * file's are found before its front matter is split), at their place */
+	{
+		int nul, line, col;
+		size_t bad = text_check_utf8(text, len, &nul);
+		if (bad < len) {
+			struct lines li;
+			lines_index(&li, text, len);
+			lines_pos(&li, text, bad, &line, &col);
+			lines_free(&li);
+			diag_add(y->diags, R_SYNTAX, y->file, y->line0 + line, col, "%s",
+			    nul ? "text contains a NUL byte" : "text is not valid UTF-8");
+			return -1;
+		}
 	}
 	if (!yaml_parser_initialize(&p)) {
 		diag_add(y->diags, R_SYNTAX, y->file, y->line0 + 1, 1, "invalid YAML: out of memory");
