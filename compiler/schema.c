@@ -136,6 +136,8 @@ yvalue_number(const struct ynode *n, double *out)
 	if (!((*p >= '0' && *p <= '9') || (*p == '.' && p[1] >= '0' && p[1] <= '9')))
 		return -1; /* no inf, nan, hex */
 	v = strtod(n->str, &end);
+	if (*end == '%' && end[1] == '\0')
+		end++; /* a percentage, as measurements of objectives often are: 97.5% */
 	if (*end != '\0' || !isfinite(v))
 		return -1;
 	*out = v;
