@@ -100,7 +100,9 @@ S_as_of(struct run *r)
 			r->as_of = date_from_epoch(v);
 			return 0;
 		}
-		fprintf(stderr, "ismsc: SOURCE_DATE_EPOCH '%s' is not a number of seconds; using today\n", sde);
+		if (!r->opt->quiet) /* a note, not an error */
+			fprintf(stderr, "ismsc: SOURCE_DATE_EPOCH '%s' is not a number of seconds; using today\n",
+			    sde);
 	}
 	r->as_of = date_from_epoch((long long)time(NULL));
 	return 0;

@@ -59,6 +59,15 @@ expect 2 "init --as-of 2026-99-99" "$bin" init "$work/new" --as-of 2026-99-99
 expect 0 "init --as-of 2026-01-01 --quiet" "$bin" init "$work/new" --as-of 2026-01-01 --quiet
 expect 0 "diff --quiet --diagnostics json" "$bin" diff "$pair/base" "$pair/head" --quiet --diagnostics json
 
+# --quiet prints errors only: not the note on a SOURCE_DATE_EPOCH that is no
+# number (a tree with no as_of), which a run without it prints.
+mkdir -p "$work/noasof" && printf 'name: N\nrules: {soa-missing: off, mandatory-docs: off}\n' > "$work/noasof/isms.yaml"
+SOURCE_DATE_EPOCH=abc "$bin" check "$work/noasof" --quiet > /dev/null 2> "$work/err"
+q=$(wc -c < "$work/err")
+SOURCE_DATE_EPOCH=abc "$bin" check "$work/noasof" > /dev/null 2> "$work/err"
+if [ "$q" = 0 ] && grep -q SOURCE_DATE_EPOCH "$work/err"; then pass=$((pass + 1)); else
+	echo "FAIL --quiet: a note on SOURCE_DATE_EPOCH ($q bytes)"; fail=$((fail + 1)); fi
+
 # init makes the folders above DIR that are missing, as the page says, and
 # still refuses a folder that is not empty.
 expect 0 "init deep/a/b" "$bin" init "$work/deep/a/b"
