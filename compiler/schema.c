@@ -565,8 +565,10 @@ S_value(struct vctx *V, const struct fielddef *f, enum ftype t, const struct yno
 			S_verr(V, n, "field '%s' must be a date (YYYY-MM-DD)%s", f->name, "");
 		break;
 	case FT_REF:
-		if (n->len == 0) {
-			S_verr(V, n, "field '%s' must be an id%s", f->name, "");
+		/* ~ or "A 5" in a list of references is a bad id, not one
+		 * that does not exist */
+		if (n->len == 0 || ynode_is_null(n) || !id_valid(n->str)) {
+			S_verr(V, n, "field '%s' must hold ids, not '%s'", f->name, n->str);
 			break;
 		}
 		xgrow(&V->v->refs, &V->v->cap, V->v->nrefs + 1, sizeof(*V->v->refs));
