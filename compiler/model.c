@@ -300,6 +300,10 @@ S_resolve(struct model *m, const struct schemas *sch, struct diags *d)
 
 			if (want == NULL || strcmp(want, "catalog") != 0)
 				e = hash_get(&m->by_id, r->id);
+			/* an id that differs from an entity's only in case: the
+			 * catalogue's control of that id, if it is one, else unknown */
+			if (e != NULL && strcmp(e->id, r->id) != 0 && catalog_find(&sch->cat, r->id) >= 0)
+				e = NULL;
 			if (e != NULL && strcmp(e->id, r->id) != 0) {
 				diag_add(d, R_REF_UNKNOWN, doc->path, r->line, r->col,
 				    "reference to unknown %s '%s' (ids are case-sensitive: '%s')",
