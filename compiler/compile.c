@@ -163,6 +163,7 @@ S_schemas(struct run *r)
 		schemas_load_kind(&r->sch, p, data_text, len, 0, &r->diags);
 		free(data_text);
 	}
+	schemas_check(&r->sch, &r->diags);
 	rc = 0;
 out:
 	if (rc != 0) {

@@ -300,8 +300,11 @@ S_fielddef(struct loadctx *L, const struct ynode *key, const struct ynode *spec)
 	if ((t = ynode_get(spec, "kind")) != NULL) {
 		if (t->type != YNODE_SCALAR || !name_valid(t->str))
 			S_err(L, t, "field 'kind' must name a kind%s%s", "", "");
-		else
+		else {
 			f->kind = t->str;
+			f->file = L->file;
+			f->kind_at = t;
+		}
 	}
 	if ((f->type == FT_REF || (f->type == FT_LIST && f->of == FT_REF)) && f->kind == NULL)
 		S_err(L, key, "field '%s' refers to no kind (add kind:)%s", key->str, "");
@@ -375,8 +378,11 @@ schemas_load_kind(struct schemas *s, const char *file, const char *text, size_t 
 	if (pl != NULL) {
 		if (pl->type != YNODE_SCALAR || !name_valid(pl->str))
 			S_err(&L, pl, "field 'plural' must be a name like the kind's%s%s", "", "");
-		else if (k->plural == NULL || k->n == 0)
+		else if (k->plural == NULL || k->n == 0) {
 			k->plural = pl->str;
+			k->plural_file = file;
+			k->plural_at = pl;
+		}
 	}
 	if (k->plural == NULL)
 		k->plural = arena_printf(&s->arena, "%ss", k->name);
@@ -388,6 +394,48 @@ schemas_load_kind(struct schemas *s, const char *file, const char *text, size_t 
 			S_add_field(&L, k, v[i], fl->kids[2 * i]);
 	}
 	return L.bad ? -1 : 0;
+}
+
+static void
+S_check_refs(const struct schemas *s, struct fielddef *const *v, size_t n, struct diags *d)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct fielddef *f = v[i];
+		if (f->kind_at != NULL && strcmp(f->kind, "catalog") != 0 &&
+		    schemas_kind(s, f->kind) == NULL)
+			diag_add(d, R_SCHEMA, f->file, f->kind_at->line, f->kind_at->col,
+			    "field '%s' refers to kind '%s', which no schema defines", f->name, f->kind);
+		S_check_refs(s, f->fields, f->nfields, d);
+	}
+}
+
+void
+schemas_check(const struct schemas *s, struct diags *d)
+{
+	/* the names the plugin API gives isms beside the kinds' lists */
+	static const char *const api[] = {"entities", "by_id", "catalog", "kinds", "as_of",
+	    "config", "risk", "review_interval_months", "audit_interval_months", "add_months", NULL};
+	struct hash plurals;
+
+	hash_init(&plurals, 0);
+	for (size_t k = 0; k < s->n; k++) {
+		const struct kinddef *kd = s->kinds[k], *other, *said;
+		S_check_refs(s, kd->fields, kd->n, d);
+		for (size_t i = 0; kd->plural_at != NULL && api[i] != NULL; i++)
+			if (strcmp(kd->plural, api[i]) == 0)
+				diag_add(d, R_SCHEMA, kd->plural_file, kd->plural_at->line,
+				    kd->plural_at->col, "plural '%s' is a name of the plugin API (isms.%s)",
+				    kd->plural, kd->plural);
+		if ((other = hash_put(&plurals, kd->plural, (void *)kd)) == NULL)
+			continue;
+		/* reported where a plural is written (a default is kind + "s") */
+		said = kd->plural_at != NULL ? kd : other;
+		if (said->plural_at != NULL)
+			diag_add(d, R_SCHEMA, said->plural_file, said->plural_at->line,
+			    said->plural_at->col, "plural '%s' is taken by kind '%s'", said->plural,
+			    said == kd ? other->name : kd->name);
+	}
+	hash_free(&plurals);
 }
 
 /* A theme the catalogue does not list: titled from its id, "organizational"

@@ -29,6 +29,8 @@ struct fielddef {
 	size_t nelse;
 	struct fielddef **fields; /* FT_MAP (or list of maps) with declared fields */
 	size_t nfields;
+	const char *file;         /* where kind is said, for schemas_check */
+	const struct ynode *kind_at;
 };
 
 struct kinddef {
@@ -37,6 +39,8 @@ struct kinddef {
 	struct fielddef **fields;
 	size_t n, cap;
 	int builtin;              /* defined by the compiler's schemas/ */
+	const char *plural_file;  /* where plural is said, if it is */
+	const struct ynode *plural_at;
 };
 
 struct catalog_control {
@@ -79,6 +83,10 @@ int schemas_load_catalog(struct schemas *s, const char *file, const char *text, 
     struct diags *d);
 
 const struct kinddef *schemas_kind(const struct schemas *s, const char *name);
+/* Once every kind is loaded: a reference to a kind that none defines, and a
+ * plural that another kind or the plugin API (isms.entities, ...) has
+ * already, are schema errors at their place. */
+void schemas_check(const struct schemas *s, struct diags *d);
 const struct fielddef *kind_field(const struct kinddef *k, const char *name);
 /* The index of a catalogue id, or -1. */
 int catalog_find(const struct catalog *c, const char *id);
