@@ -74,6 +74,15 @@ build/ismsc: build/main.o $(OBJS)
 build/%.o: compiler/%.c | build
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# compile.c has PREFIX in it (the data folder it falls back on when it cannot
+# find its own): rebuilt when PREFIX changes, so make install PREFIX=/usr
+# after a plain make installs a binary that knows /usr.
+build/prefix: FORCE | build
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+build/compile.o build/asan/compile.o: build/prefix
+.PHONY: FORCE
+FORCE:
+
 build/asan/ismsc: build/asan/main.o $(ASAN_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LIBS)
 

@@ -25,6 +25,8 @@ grep -q '^as_of:' new/isms.yaml; expect $? 1 "init leaves out as_of"
 "$work/prefix/bin/ismsc" init new > /dev/null 2>&1; expect $? 2 "init refuses a non-empty folder"
 test -f "$work/prefix/share/man/man1/ismsc.1"; expect $? 0 "man page installed"
 "$work/prefix/bin/ismsc" --version > /dev/null; expect $? 0 "--version"
+# built for its PREFIX, though the checkout was built for another first
+grep -aq "$work/prefix/share/ismsc" "$work/prefix/bin/ismsc"; expect $? 0 "the binary knows its PREFIX"
 make -s -C "$top" uninstall PREFIX="$work/prefix" > /dev/null 2>&1
 test -e "$work/prefix/bin/ismsc"; expect $? 1 "uninstall"
 mv "$top/build/ismsc.away" "$top/build/ismsc"
