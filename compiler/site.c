@@ -442,6 +442,7 @@ struct bodyctx {
 	struct site *s;
 	const struct doc *doc;
 	const char *root;
+	const char *id_prefix;        /* its headings' ids begin "PREFIX-", or NULL */
 	char buf[8192];               /* the last href made */
 };
 
@@ -491,6 +492,11 @@ S_body_url(void *ctx, const char *url, int image)
 	const struct doc *d;
 
 	(void)image;
+	/* #heading of the same body: on the home page its id has a prefix */
+	if (url[0] == '#' && url[1] != '\0' && B->id_prefix != NULL) {
+		snprintf(B->buf, sizeof(B->buf), "#%s-%s", B->id_prefix, url + 1);
+		return B->buf;
+	}
 	if (link_resolve(B->doc->path, url, path, sizeof(path)) != 1)
 		return NULL;
 	if (path[0] == '\0') {
@@ -522,7 +528,7 @@ static char *
 S_render_body(struct site *s, struct md_parser *p, struct cmark_node *const *tree,
     const struct doc *d, const char *root, const char *id_prefix, size_t *len)
 {
-	struct bodyctx B = {s, d, root, {0}};
+	struct bodyctx B = {s, d, root, id_prefix, {0}};
 	struct md_html h = {S_body_ref, S_body_url, &B, S_reserved, id_prefix};
 	size_t i = S_docno(s, d);
 	char *html;

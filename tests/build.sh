@@ -73,6 +73,16 @@ if sect scope | grep -q 'href="policy/POL-001.html"' && sect policy | grep -q 'h
    grep -q '<preface xml:id="POL-001"' "$work/det1/isms.xml"; then ok
 else no "samples: index.html scope and policy, isms.xml preface"; fi
 
+# 3c'. A #heading link in the scope's body leads to that heading on the home page too,
+# where the headings' ids begin with scope-.
+cp -r "$top/samples" "$work/anchor"
+printf '\nSee [the context](#2-the-organisation-in-context).\n' >> "$work/anchor/policies/isms-scope.md"
+if build "$work/anchor" -o "$work/anchorout" &&
+   grep -q 'href="#scope-2-the-organisation-in-context">the context' "$work/anchorout/index.html" &&
+   grep -q 'id="scope-2-the-organisation-in-context"' "$work/anchorout/index.html" &&
+   grep -q 'href="#2-the-organisation-in-context">the context' "$work/anchorout/policy/POL-001.html"; then ok
+else no "index.html: a #heading link in the scope's body"; fi
+
 # 3d. Referred to by, both ways: a plain page's [[A.5.2]] and an own control's annex:
 # [A.5.1] are listed on the pages of A.5.2 and A.5.1, in isms.json and in the book.
 cp -r "$top/samples" "$work/refs"
