@@ -31,14 +31,14 @@ static void
 S_unknown_keys(const struct ynode *m, const char *const *keys, const char *where, struct diags *d)
 {
 	for (size_t i = 0; i + 1 < m->n; i += 2) {
-		const struct ynode *k = m->kids[i];
+		const struct ynode *k = m->kids[i], *at = ynode_at(k, m->kids[i + 1]);
 		if (k->type == YNODE_SCALAR && S_known(keys, k->str))
 			continue;
 		if (where)
-			diag_add(d, R_FIELD_UNKNOWN, CONFIG_FILE, k->line, k->col,
+			diag_add(d, R_FIELD_UNKNOWN, CONFIG_FILE, at->line, at->col,
 			    "unknown key '%s' in %s of isms.yaml", k->type == YNODE_SCALAR ? k->str : "?", where);
 		else
-			diag_add(d, R_FIELD_UNKNOWN, CONFIG_FILE, k->line, k->col,
+			diag_add(d, R_FIELD_UNKNOWN, CONFIG_FILE, at->line, at->col,
 			    "unknown key '%s' in isms.yaml", k->type == YNODE_SCALAR ? k->str : "?");
 	}
 }

@@ -664,7 +664,8 @@ S_validate_map(struct vctx *V, struct fielddef *const *defs, size_t ndefs, const
 			if (strcmp(defs[j]->name, k->str) == 0)
 				f = defs[j];
 		if (f == NULL) {
-			diag_add(V->d, R_FIELD_UNKNOWN, rfile, k->line, k->col, where ?
+			const struct ynode *at = ynode_at(k, val);
+			diag_add(V->d, R_FIELD_UNKNOWN, rfile, at->line, at->col, where ?
 			    "unknown field '%s' in '%s'" : "unknown field '%s' for kind %s", k->str,
 			    where ? where : V->kind);
 			continue;

@@ -278,6 +278,14 @@ ynode_get(const struct ynode *m, const char *key)
 	return NULL;
 }
 
+const struct ynode *
+ynode_at(const struct ynode *key, const struct ynode *value)
+{
+	if (value == NULL || (value->type == YNODE_SCALAR && value->len == 0))
+		return key;
+	return value;
+}
+
 int
 ynode_is_null(const struct ynode *n)
 {

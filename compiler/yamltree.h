@@ -41,5 +41,9 @@ int yaml_load(const struct yaml_ctx *y, const char *text, size_t len, struct yno
 struct ynode *ynode_get(const struct ynode *m, const char *key);
 /* 1 for a null scalar: empty plain, ~, null. */
 int ynode_is_null(const struct ynode *n);
+/* Where a diagnostic about the pair key: value points (SPEC §4: at the
+ * value in question): the value, or the key when the value is empty and
+ * has no place of its own (libyaml puts it past the colon). */
+const struct ynode *ynode_at(const struct ynode *key, const struct ynode *value);
 
 #endif
