@@ -1945,8 +1945,12 @@ S_index(struct site *s, struct md_parser *p, struct mu_buf *b)
 
 /* ---- JSON ------------------------------------------------------------------ */
 
+/* n as JSON, typed as a value of type t of field f says (f NULL: as
+ * written): integers, numbers and booleans as such, a list's items as its
+ * type says, a single scalar of a list as a list of one (SPEC §2), and the
+ * declared fields of a map by their own types. */
 static json_t *
-S_jvalue(const struct ynode *n, const struct fielddef *f)
+S_jas(const struct ynode *n, const struct fielddef *f, enum ftype t)
 {
 	json_t *j;
 	long l;
@@ -1955,26 +1959,46 @@ S_jvalue(const struct ynode *n, const struct fielddef *f)
 
 	if (n == NULL || ynode_is_null(n))
 		return json_null();
+	if (f != NULL && t == FT_LIST) {
+		j = json_array();
+		if (n->type != YNODE_SEQ)
+			json_array_append_new(j, S_jas(n, f, f->of));
+		for (size_t i = 0; n->type == YNODE_SEQ && i < n->n; i++)
+			json_array_append_new(j, S_jas(n->kids[i], f, f->of));
+		return j;
+	}
 	switch (n->type) {
 	case YNODE_SCALAR:
-		if (f != NULL && f->type == FT_INTEGER && yvalue_int(n, &l) == 0)
+		if (f != NULL && (t == FT_INTEGER || t == FT_NUMBER) && yvalue_int(n, &l) == 0)
 			return json_integer(l);
-		if (f != NULL && f->type == FT_NUMBER && yvalue_number(n, &d) == 0)
+		if (f != NULL && t == FT_NUMBER && yvalue_number(n, &d) == 0)
 			return json_real(d);
-		if (f != NULL && f->type == FT_BOOLEAN && yvalue_bool(n, &b) == 0)
+		if (f != NULL && t == FT_BOOLEAN && yvalue_bool(n, &b) == 0)
 			return json_boolean(b);
 		return S_jstr(n->str);
 	case YNODE_SEQ:
 		j = json_array();
 		for (size_t i = 0; i < n->n; i++)
-			json_array_append_new(j, S_jvalue(n->kids[i], NULL));
+			json_array_append_new(j, S_jas(n->kids[i], NULL, FT_STRING));
 		return j;
 	default:
 		j = json_object();
-		for (size_t i = 0; i + 1 < n->n; i += 2)
-			json_object_set_new(j, n->kids[i]->str, S_jvalue(n->kids[i + 1], NULL));
+		for (size_t i = 0; i + 1 < n->n; i += 2) {
+			const struct fielddef *sub = NULL;
+			for (size_t k = 0; f != NULL && t == FT_MAP && k < f->nfields; k++)
+				if (strcmp(f->fields[k]->name, n->kids[i]->str) == 0)
+					sub = f->fields[k];
+			json_object_set_new(j, n->kids[i]->str, S_jas(n->kids[i + 1], sub,
+			    sub != NULL ? sub->type : FT_STRING));
+		}
 		return j;
 	}
+}
+
+static json_t *
+S_jvalue(const struct ynode *n, const struct fielddef *f)
+{
+	return S_jas(n, f, f != NULL ? f->type : FT_STRING);
 }
 
 /* An entity in isms.json: its facts, fields and references both ways. */
