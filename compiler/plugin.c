@@ -1662,26 +1662,30 @@ S_prepare(const struct plugin_input *in, struct diags *d, int silent)
 	}
 	free(dir);
 
-	/* the project's: plugins: lists files or folders of the tree */
+	/* the project's: plugins: lists files or folders of the tree. A folder
+	 * with no .lua files loads none, and so does a missing one written as a
+	 * folder ("lua/"): SPEC §1 makes the project's Lua files optional, yet
+	 * its example lists lua/. A file that is not there is a mistake. */
 	for (size_t i = 0; list != NULL && i < (list->type == YNODE_SEQ ? list->n : 1); i++) {
 		const struct ynode *item = list->type == YNODE_SEQ ? list->kids[i] : list;
 		char path[4096];
-		int rc, any = 0;
+		int rc, found = 0;
 		if (item->type != YNODE_SCALAR)
 			continue;
 		rc = link_resolve(CONFIG_FILE, item->str, path, sizeof(path));
 		if (rc == 1 && path[0] != '\0' && source_has(in->src, path)) {
 			size_t n = strlen(path);
+			found = 1;
 			for (size_t k = 0; k < in->src->n; k++) {
 				const char *f = in->src->paths[k];
 				if (strcmp(f, path) == 0 ||
-				    (strncmp(f, path, n) == 0 && f[n] == '/' && S_is_lua(f))) {
-					any = 1;
+				    (strncmp(f, path, n) == 0 && f[n] == '/' && S_is_lua(f)))
 					S_item(p, in->src, f, f);
-				}
 			}
+		} else if (rc == 1 && path[0] != '\0') {
+			found = item->len > 0 && item->str[item->len - 1] == '/';
 		}
-		if (!any && !silent)
+		if (!found && !silent)
 			diag_add(d, R_PLUGIN, CONFIG_FILE, item->line, item->col,
 			    "plugin '%s' is no file or folder of the tree", item->str);
 	}

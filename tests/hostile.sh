@@ -392,5 +392,13 @@ lua/c.lua:2:1: error: rule id 'first' is already taken [plugin]
 lua/d.lua:1:1: error: plugin does not load: $limit [plugin]
 lua/e.lua:1:1: error: rule 'last' stopped: $limit [plugin]"
 
+# 22. plugins: naming folders that hold no plugin: an empty one (which git
+# cannot keep, so it is made here) and a missing one written as a folder
+# load nothing, in silence (SPEC §1: the project's Lua files are optional).
+mktree
+printf 'plugins: [lua/, empty, empty/]\n' >> "$work/t/isms.yaml"
+mkdir -p "$work/t/empty"
+run plugin-folders-empty 0 ''
+
 echo "hostile ($bin): $pass passed, $fail failed"
 [ $fail = 0 ]
