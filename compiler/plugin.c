@@ -28,6 +28,11 @@
 
 enum { HOOK_EVERY = 1000, REPORT_MAX = 4096 /* bytes of one report's message */ };
 
+/* The budgets of a rule. The first one a rule exceeds is named in its
+ * diagnostic even if the rule caught the error (pcall, a coroutine) and
+ * went on: it did not run as written, and SPEC §5 wants it said. */
+enum limit { LIMIT_NONE, LIMIT_INSTRUCTIONS, LIMIT_MEMORY, LIMIT_REPORTS };
+
 struct prule {
 	int rule;          /* index in the rule table; -1 until bound (S_bind) */
 	const char *name;  /* its id, severity and description, for binding */
@@ -49,7 +54,13 @@ struct plugins {
 	size_t n, cap;
 	/* budgets */
 	size_t mem_used, mem_limit;    /* limit 0: none */
-	int mem_hit;
+	struct {                       /* an allocation refused, which Lua may ask */
+		void *ptr;             /* again after an emergency collection */
+		size_t osize, nsize;
+		int pending;
+	} refused;
+	enum limit hit;                /* the first budget the running rule exceeded */
+	int hit_line;                  /* where, in the plugin's own code; 0: unknown */
 	long long count, count_limit;  /* instructions of the running rule */
 	long long max_instructions;
 	size_t max_memory;
@@ -105,11 +116,25 @@ S_self(lua_State *L)
 
 /* ---- budgets ------------------------------------------------------------- */
 
+static void
+S_hit(struct plugins *p, enum limit l, int line)
+{
+	if (p->hit == LIMIT_NONE) {
+		p->hit = l;
+		p->hit_line = line;
+	}
+}
+
+/* A refused allocation is not yet the memory limit hit: Lua answers it with
+ * an emergency collection and asks the same again, having only freed in
+ * between. The limit is hit when the second answer is no too, or when Lua
+ * asks for something else instead (it gave up). */
 static void *
 S_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
 	struct plugins *p = ud;
 	size_t old = ptr != NULL ? osize : 0;
+	int again = 0;
 	void *q;
 
 	if (nsize == 0) {
@@ -117,8 +142,21 @@ S_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		p->mem_used -= old;
 		return NULL;
 	}
+	if (nsize > old && p->refused.pending) {
+		again = ptr == p->refused.ptr && osize == p->refused.osize && nsize == p->refused.nsize;
+		p->refused.pending = 0;
+		if (!again)
+			S_hit(p, LIMIT_MEMORY, 0);
+	}
 	if (nsize > old && p->mem_limit != 0 && p->mem_used + (nsize - old) > p->mem_limit) {
-		p->mem_hit = 1;
+		if (again) {
+			S_hit(p, LIMIT_MEMORY, 0);
+		} else {
+			p->refused.ptr = ptr;
+			p->refused.osize = osize;
+			p->refused.nsize = nsize;
+			p->refused.pending = 1;
+		}
 		return NULL;
 	}
 	q = realloc(ptr, nsize);
@@ -126,6 +164,52 @@ S_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		return NULL;
 	p->mem_used = p->mem_used - old + nsize;
 	return q;
+}
+
+/* How a diagnostic or an error names limit l. */
+static void
+S_limit_text(const struct plugins *p, enum limit l, char *buf, size_t size)
+{
+	switch (l) {
+	case LIMIT_INSTRUCTIONS:
+		snprintf(buf, size, "instruction limit of %lld reached", p->max_instructions);
+		break;
+	case LIMIT_MEMORY:
+		snprintf(buf, size, "memory limit of %zu MiB reached", p->max_memory >> 20);
+		break;
+	case LIMIT_REPORTS:
+		snprintf(buf, size, "report limit of %ld reached", p->max_reports);
+		break;
+	default:
+		snprintf(buf, size, "no limit");
+		break;
+	}
+}
+
+/* The line of the plugin's own code that runs (the innermost), or 0. */
+static int
+S_where(lua_State *L)
+{
+	struct plugins *p = S_self(L);
+	lua_Debug ar;
+
+	for (int level = 0; p->cur_source != NULL && lua_getstack(L, level, &ar); level++)
+		if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0 &&
+		    strcmp(ar.source, p->cur_source) == 0)
+			return ar.currentline;
+	return 0;
+}
+
+/* Raise the error of limit l, exceeded here. */
+static int
+S_exceeded(lua_State *L, enum limit l)
+{
+	struct plugins *p = S_self(L);
+	char what[64];
+
+	S_hit(p, l, S_where(L));
+	S_limit_text(p, l, what, sizeof(what));
+	return luaL_error(L, "%s", what);
 }
 
 static void
@@ -138,7 +222,7 @@ S_hook(lua_State *L, lua_Debug *ar)
 	if (p->count_limit > 0 && p->count > p->count_limit) {
 		/* from now on at every instruction, in this and every thread */
 		lua_sethook(L, S_hook, LUA_MASKCOUNT, 1);
-		luaL_error(L, "instruction limit of %I reached", (lua_Integer)p->count_limit);
+		S_exceeded(L, LIMIT_INSTRUCTIONS);
 	}
 }
 
@@ -149,7 +233,9 @@ S_budget_start(struct plugins *p)
 		lua_gc(p->L, LUA_GCCOLLECT); /* the last rule's garbage is not this one's */
 	p->count = 0;
 	p->count_limit = p->max_instructions;
-	p->mem_hit = 0;
+	p->refused.pending = 0;
+	p->hit = LIMIT_NONE;
+	p->hit_line = 0;
 	p->report_bytes = 0;
 	p->mem_limit = p->mem_used + p->max_memory;
 	lua_sethook(p->L, S_hook, LUA_MASKCOUNT, HOOK_EVERY);
@@ -170,16 +256,9 @@ static int
 S_msgh(lua_State *L)
 {
 	struct plugins *p = S_self(L);
-	lua_Debug ar;
 	const char *msg;
 
-	for (int level = 0; lua_getstack(L, level, &ar); level++) {
-		if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0 && p->cur_source != NULL &&
-		    strcmp(ar.source, p->cur_source) == 0) {
-			p->err_line = ar.currentline;
-			break;
-		}
-	}
+	p->err_line = S_where(L);
 	msg = lua_tostring(L, 1);
 	if (msg == NULL) {
 		lua_pushstring(L, "an error object that is not a string");
@@ -200,7 +279,9 @@ S_msgh(lua_State *L)
 }
 
 /* Call the function below nargs arguments on the stack, protected, with the
- * budgets on; on failure push a `plugin` diagnostic. Returns the status. */
+ * budgets on. If it fails, or exceeded a budget even though it caught the
+ * error, push a `plugin` diagnostic (naming the first budget exceeded) and
+ * return a failure status; else LUA_OK. */
 static int
 S_call(struct plugins *p, int nargs, int nres, const char *file, int defline, const char *what)
 {
@@ -213,15 +294,25 @@ S_call(struct plugins *p, int nargs, int nres, const char *file, int defline, co
 	S_budget_start(p);
 	rc = lua_pcall(L, nargs, nres, base);
 	lua_sethook(L, NULL, 0, 0);
-	if (rc != LUA_OK) {
-		const char *msg = lua_tostring(L, -1);
-		char buf[64];
-		if (rc == LUA_ERRMEM || p->mem_hit) {
-			snprintf(buf, sizeof(buf), "memory limit of %zu MiB reached", p->max_memory >> 20);
-			msg = buf;
+	if (p->refused.pending || rc == LUA_ERRMEM)
+		S_hit(p, LIMIT_MEMORY, 0);
+	p->refused.pending = 0;
+	if (rc != LUA_OK || p->hit != LIMIT_NONE) {
+		const char *msg = rc != LUA_OK ? lua_tostring(L, -1) : NULL;
+		int line = p->err_line;
+		char limit[64];
+		if (p->hit != LIMIT_NONE) {
+			/* where the limit's own error ended the run, Lua said
+			 * where; else where the limit was hit, if known */
+			S_limit_text(p, p->hit, limit, sizeof(limit));
+			if (msg == NULL || strcmp(msg, limit) != 0)
+				line = p->hit_line;
+			msg = limit;
 		}
-		diag_add(p->d, R_PLUGIN, file, p->err_line ? p->err_line : defline, 1, "%s: %s",
-		    what, msg ? msg : "error");
+		diag_add(p->d, R_PLUGIN, file, line ? line : defline, 1, "%s: %s", what,
+		    msg ? msg : "error");
+		if (rc == LUA_OK)
+			rc = LUA_ERRRUN;
 	}
 	lua_remove(L, base); /* the handler */
 	p->count_limit = 0;
@@ -1404,7 +1495,7 @@ S_report(lua_State *L)
 	lua_call(L, n - 1, 1);
 	msg = lua_tolstring(L, -1, &len);
 	if (++p->reports > p->max_reports)
-		return luaL_error(L, "report limit of %I reached", (lua_Integer)p->max_reports);
+		return S_exceeded(L, LIMIT_REPORTS);
 	/* a diagnostic is one line for people: a long message is cut (at a
 	 * character), and what is kept counts against the rule's memory */
 	if (msg == NULL)
@@ -1416,10 +1507,8 @@ S_report(lua_State *L)
 		cut = "\xE2\x80\xA6"; /* … */
 	}
 	p->report_bytes += len + 64;
-	if (p->mem_limit > 0 && p->report_bytes > p->max_memory) {
-		p->mem_hit = 1;
-		return luaL_error(L, "memory limit of %d MiB reached", (int)(p->max_memory >> 20));
-	}
+	if (p->mem_limit > 0 && p->report_bytes > p->max_memory)
+		return S_exceeded(L, LIMIT_MEMORY);
 	/* straight to the watch, so that a rule stopped later keeps what it
 	 * reported, as one that errors does */
 	pthread_mutex_lock(&p->lock);
