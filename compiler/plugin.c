@@ -19,6 +19,7 @@
 #include <lua.h>
 #include <lualib.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1339,16 +1340,123 @@ S_next(lua_State *L)
 	}
 }
 
+/* math.random, one generator per plugin file. Lua has one per state, which
+ * the files would share: what one file drew or seeded would change what
+ * another gets, and SPEC §5 gives each file its own environment. This is
+ * Lua 5.4's generator (xoshiro256**), seeded, drawn and projected onto a
+ * range as lmathlib does, so a file draws what Lua's math.random would
+ * after math.randomseed(27001). */
+struct rng {
+	uint64_t s[4];
+};
+
+static uint64_t
+S_rotl(uint64_t x, int n)
+{
+	return (x << n) | (x >> (64 - n));
+}
+
+static uint64_t
+S_rng_next(struct rng *g)
+{
+	uint64_t *s = g->s, r = S_rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = S_rotl(s[3], 45);
+	return r;
+}
+
+static void
+S_rng_seed(struct rng *g, lua_Integer n1, lua_Integer n2)
+{
+	g->s[0] = (uint64_t)n1;
+	g->s[1] = 0xff; /* not all zero */
+	g->s[2] = (uint64_t)n2;
+	g->s[3] = 0;
+	for (int i = 0; i < 16; i++)
+		S_rng_next(g); /* spread the seed */
+}
+
+/* math.random([m [, n]]): a float in [0, 1), an integer in [1, m] or
+ * [m, n], or any integer for random(0); the generator is upvalue 1. */
+static int
+S_random(lua_State *L)
+{
+	struct rng *g = lua_touserdata(L, lua_upvalueindex(1));
+	uint64_t r = S_rng_next(g), n, lim;
+	lua_Integer low, up;
+
+	switch (lua_gettop(L)) {
+	case 0:
+		lua_pushnumber(L, (lua_Number)(r >> 11) * 0x1p-53); /* 53 bits */
+		return 1;
+	case 1:
+		low = 1;
+		up = luaL_checkinteger(L, 1);
+		if (up == 0) {
+			lua_pushinteger(L, (lua_Integer)r);
+			return 1;
+		}
+		break;
+	case 2:
+		low = luaL_checkinteger(L, 1);
+		up = luaL_checkinteger(L, 2);
+		break;
+	default:
+		return luaL_error(L, "wrong number of arguments");
+	}
+	luaL_argcheck(L, low <= up, 1, "interval is empty");
+	/* onto [0, n] without bias: masked to the smallest 2^b - 1 not below
+	 * n, drawn again while past n */
+	n = (uint64_t)up - (uint64_t)low;
+	lim = n;
+	for (int b = 1; b < 64; b <<= 1)
+		lim |= lim >> b;
+	while ((r &= lim) > n)
+		r = S_rng_next(g);
+	lua_pushinteger(L, (lua_Integer)(r + (uint64_t)low));
+	return 1;
+}
+
 /* math.randomseed(x [, y]) only with a seed: without one Lua seeds from
  * the clock, and a rule's result may depend on the source and as_of alone. */
 static int
 S_randomseed(lua_State *L)
 {
-	luaL_checkinteger(L, 1);
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-	return lua_gettop(L);
+	lua_Integer n1 = luaL_checkinteger(L, 1), n2 = luaL_optinteger(L, 2, 0);
+
+	S_rng_seed(lua_touserdata(L, lua_upvalueindex(1)), n1, n2);
+	lua_pushinteger(L, n1);
+	lua_pushinteger(L, n2);
+	return 2;
+}
+
+/* Replace the math library on top of the stack by a copy of it whose random
+ * and randomseed share a generator of their own, seeded the same for all. */
+static void
+S_own_math(lua_State *L)
+{
+	struct rng *g;
+
+	lua_newtable(L);
+	lua_pushnil(L);
+	while (lua_next(L, -3)) {
+		lua_pushvalue(L, -2);
+		lua_insert(L, -2);
+		lua_rawset(L, -4);
+	}
+	g = lua_newuserdatauv(L, sizeof(*g), 0);
+	S_rng_seed(g, 27001, 0);
+	lua_pushvalue(L, -1);
+	lua_pushcclosure(L, S_random, 1);
+	lua_setfield(L, -3, "random");
+	lua_pushcclosure(L, S_randomseed, 1);
+	lua_setfield(L, -2, "randomseed");
+	lua_remove(L, -2);
 }
 
 /* Open the safe libraries and keep them in the registry (once per state). */
@@ -1391,13 +1499,12 @@ S_open(lua_State *L)
 		luaL_requiref(L, libs[i].name, libs[i].open, 0);
 		lua_setfield(L, -2, libs[i].name);
 	}
-	/* math.random the same on every run: seeded here, and again only with a seed */
+	/* Lua's math.random, seeded from the clock, is no plugin's: each file
+	 * gets its own (S_own_math) */
 	lua_getfield(L, -1, "math");
-	lua_getfield(L, -1, "randomseed");
-	lua_pushvalue(L, -1);
-	lua_pushinteger(L, 27001);
-	lua_call(L, 1, 0);
-	lua_pushcclosure(L, S_randomseed, 1);
+	lua_pushnil(L);
+	lua_setfield(L, -2, "random");
+	lua_pushnil(L);
 	lua_setfield(L, -2, "randomseed");
 	lua_pop(L, 1);
 	/* no string.dump, even through the string metatable; and lock that metatable */
@@ -1455,6 +1562,8 @@ S_env(lua_State *L)
 	lua_pushnil(L);
 	while (lua_next(L, -2)) {
 		/* a proxy of the library, this plugin's own: rawset on it cannot reach others */
+		if (strcmp(lua_tostring(L, -2), "math") == 0)
+			S_own_math(L);
 		S_proxy(L);
 		lua_pushvalue(L, -2);
 		lua_insert(L, -2);
