@@ -27,7 +27,7 @@
 
 #include "check.h"
 
-enum { HOOK_EVERY = 1000, REPORT_MAX = 4096 /* bytes of one report's message */ };
+enum { HOOK_EVERY = 1000, MESSAGE_MAX = 4096 /* bytes of a report's or an error's message */ };
 
 /* The budgets of a rule. The first one a rule exceeds is named in its
  * diagnostic even if the rule caught the error (pcall, a coroutine) and
@@ -113,6 +113,23 @@ static struct plugins *
 S_self(lua_State *L)
 {
 	return *(struct plugins **)lua_getextraspace(L);
+}
+
+/* A diagnostic is one line for people: a message from a plugin (a report,
+ * an error) longer than MESSAGE_MAX bytes is cut, between characters, and
+ * ends in an ellipsis. Returns the length of msg to keep; *more is the
+ * ellipsis or "". */
+static size_t
+S_cut(const char *msg, size_t len, const char **more)
+{
+	*more = "";
+	if (len <= MESSAGE_MAX)
+		return len;
+	len = MESSAGE_MAX;
+	while (len > 0 && ((unsigned char)msg[len] & 0xC0) == 0x80)
+		len--;
+	*more = "\xE2\x80\xA6"; /* … */
+	return len;
 }
 
 /* ---- budgets ------------------------------------------------------------- */
@@ -299,9 +316,10 @@ S_call(struct plugins *p, int nargs, int nres, const char *file, int defline, co
 		S_hit(p, LIMIT_MEMORY, 0);
 	p->refused.pending = 0;
 	if (rc != LUA_OK || p->hit != LIMIT_NONE) {
-		const char *msg = rc != LUA_OK ? lua_tostring(L, -1) : NULL;
+		const char *msg = rc != LUA_OK ? lua_tostring(L, -1) : NULL, *more;
 		int line = p->err_line;
 		char limit[64];
+		size_t len;
 		if (p->hit != LIMIT_NONE) {
 			/* where the limit's own error ended the run, Lua said
 			 * where; else where the limit was hit, if known */
@@ -310,8 +328,11 @@ S_call(struct plugins *p, int nargs, int nres, const char *file, int defline, co
 				line = p->hit_line;
 			msg = limit;
 		}
-		diag_add(p->d, R_PLUGIN, file, line ? line : defline, 1, "%s: %s", what,
-		    msg ? msg : "error");
+		if (msg == NULL)
+			msg = "error";
+		len = S_cut(msg, strlen(msg), &more);
+		diag_add(p->d, R_PLUGIN, file, line ? line : defline, 1, "%s: %.*s%s", what,
+		    (int)len, msg, more);
 		if (rc == LUA_OK)
 			rc = LUA_ERRRUN;
 	}
@@ -1586,7 +1607,7 @@ S_report(lua_State *L)
 {
 	struct plugins *p = S_self(L);
 	const struct entity *e = NULL;
-	const char *msg, *cut = "";
+	const char *msg, *more;
 	size_t len;
 	int n = lua_gettop(L);
 
@@ -1605,16 +1626,10 @@ S_report(lua_State *L)
 	msg = lua_tolstring(L, -1, &len);
 	if (++p->reports > p->max_reports)
 		return S_exceeded(L, LIMIT_REPORTS);
-	/* a diagnostic is one line for people: a long message is cut (at a
-	 * character), and what is kept counts against the rule's memory */
+	/* what is kept of the message counts against the rule's memory */
 	if (msg == NULL)
 		msg = "", len = 0;
-	if (len > REPORT_MAX) {
-		len = REPORT_MAX;
-		while (len > 0 && ((unsigned char)msg[len] & 0xC0) == 0x80)
-			len--;
-		cut = "\xE2\x80\xA6"; /* … */
-	}
+	len = S_cut(msg, len, &more);
 	p->report_bytes += len + 64;
 	if (p->mem_limit > 0 && p->report_bytes > p->max_memory)
 		return S_exceeded(L, LIMIT_MEMORY);
@@ -1624,11 +1639,11 @@ S_report(lua_State *L)
 	if (!p->abandoned) {
 		if (e != NULL) {
 			diag_add(&p->own, p->cur_rule, e->doc->path, e->id_node->line, e->id_node->col,
-			    "%.*s%s", (int)len, msg, cut);
+			    "%.*s%s", (int)len, msg, more);
 		} else {
 			const struct ynode *at = p->in->config->catalog_node;
 			diag_add(&p->own, p->cur_rule, CONFIG_FILE, at ? at->line : 1, at ? at->col : 1,
-			    "%.*s%s", (int)len, msg, cut);
+			    "%.*s%s", (int)len, msg, more);
 		}
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -1726,16 +1741,19 @@ S_load_file(struct plugins *p, const char *file, const char *text, size_t len)
 	rc = luaL_loadbufferx(L, text, len, source, "t");
 	if (rc != LUA_OK) {
 		/* "file:LINE: message" */
-		const char *msg = lua_tostring(L, -1), *q;
+		const char *msg = lua_tostring(L, -1), *q, *more;
 		int line = 1;
-		size_t n = strlen(file);
+		size_t n = strlen(file), keep;
 		if (msg != NULL && strncmp(msg, file, n) == 0 && msg[n] == ':') {
 			line = atoi(msg + n + 1);
 			q = strchr(msg + n + 1, ':');
 			msg = q != NULL && q[1] == ' ' ? q + 2 : msg;
 		}
-		diag_add(p->d, R_PLUGIN, file, line > 0 ? line : 1, 1, "plugin does not load: %s",
-		    msg ? msg : "error");
+		if (msg == NULL)
+			msg = "error";
+		keep = S_cut(msg, strlen(msg), &more); /* the text of a token can be long */
+		diag_add(p->d, R_PLUGIN, file, line > 0 ? line : 1, 1, "plugin does not load: %.*s%s",
+		    (int)keep, msg, more);
 		lua_settop(L, 0);
 		return;
 	}
