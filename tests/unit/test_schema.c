@@ -154,12 +154,16 @@ test_unknown_field_is_a_warning(void **state)
 {
 	struct fx *f = *state;
 
-	assert_true(S_check(f, "id: T\ntitle: A\ntitel: B\nparts: [{date: 2025-01-01, value: 1, note: x}]\n"));
-	assert_int_equal(f->d.n, 2);
+	assert_true(S_check(f, "id: T\ntitle: A\ntitel: B\nparts: [{date: 2025-01-01, value: 1, note: x}]\n"
+	    "extra:\n"));
+	assert_int_equal(f->d.n, 3);
 	assert_int_equal(f->d.v[0].rule, R_FIELD_UNKNOWN);
 	assert_string_equal(f->d.v[0].msg, "unknown field 'titel' for kind thing");
-	assert_int_equal(f->d.v[0].col, 1);
+	assert_int_equal(f->d.v[0].col, 8); /* at the value in question */
 	assert_string_equal(f->d.v[1].msg, "unknown field 'note' in 'parts'");
+	assert_int_equal(f->d.v[1].col, 44);
+	assert_string_equal(f->d.v[2].msg, "unknown field 'extra' for kind thing");
+	assert_int_equal(f->d.v[2].col, 1); /* no value: at the key */
 }
 
 static void
