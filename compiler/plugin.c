@@ -1819,6 +1819,19 @@ static void S_item(struct plugins *p, struct source *src, const char *path, cons
 static struct plugins *S_load_all(const struct plugin_input *in, struct rules *t, struct diags *d,
     const struct plugins *follow);
 
+/* The file path of src, or the .lua files of the folder path, to load. */
+static void
+S_items_at(struct plugins *p, struct source *src, const char *path)
+{
+	size_t n = strlen(path);
+
+	for (size_t k = 0; k < src->n; k++) {
+		const char *f = src->paths[k];
+		if (strcmp(f, path) == 0 || (strncmp(f, path, n) == 0 && f[n] == '/' && S_is_lua(f)))
+			S_item(p, src, f, f);
+	}
+}
+
 /* A new Lua state with the sandbox, and the list of files to load: the
  * compiler's lua/NAME.lua, then the files and folders of plugins: (what
  * names none is said to d, unless silent). NULL when Lua cannot start. */
@@ -1890,14 +1903,8 @@ S_prepare(const struct plugin_input *in, struct diags *d, int silent)
 			continue;
 		rc = link_resolve(CONFIG_FILE, item->str, path, sizeof(path));
 		if (rc == 1 && path[0] != '\0' && source_has(in->src, path)) {
-			size_t n = strlen(path);
 			found = 1;
-			for (size_t k = 0; k < in->src->n; k++) {
-				const char *f = in->src->paths[k];
-				if (strcmp(f, path) == 0 ||
-				    (strncmp(f, path, n) == 0 && f[n] == '/' && S_is_lua(f)))
-					S_item(p, in->src, f, f);
-			}
+			S_items_at(p, in->src, path);
 		} else if (rc == 1 && path[0] != '\0') {
 			found = item->len > 0 && item->str[item->len - 1] == '/';
 		}
@@ -1905,6 +1912,10 @@ S_prepare(const struct plugin_input *in, struct diags *d, int silent)
 			diag_add(d, R_PLUGIN, CONFIG_FILE, item->line, item->col,
 			    "plugin '%s' is no file or folder of the tree", item->str);
 	}
+	/* no plugins: key: the project's plugins are the .lua files of its lua/
+	 * folder, if it has one (SPEC §1: lua/NAME.lua) */
+	if (list == NULL)
+		S_items_at(p, in->src, "lua");
 	return p;
 }
 
