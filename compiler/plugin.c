@@ -1480,6 +1480,29 @@ S_own_math(lua_State *L)
 	lua_remove(L, -2);
 }
 
+/* setmetatable, refusing a metatable with __gc: a finalizer runs whenever
+ * the collector gets to it, inside another rule's budget or when the state
+ * is closed with none at all. Lua marks an object for finalization only if
+ * its metatable has __gc when it is set, so a later __gc never runs. */
+static int
+S_setmetatable(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE); /* checked here, to be named in the error */
+	luaL_argexpected(L, lua_type(L, 2) == LUA_TNIL || lua_type(L, 2) == LUA_TTABLE, 2,
+	    "nil or table");
+	if (lua_type(L, 2) == LUA_TTABLE) {
+		lua_pushliteral(L, "__gc");
+		if (lua_rawget(L, 2) != LUA_TNIL)
+			return luaL_error(L, "setmetatable: a plugin may not set __gc (a finalizer "
+			    "would run outside its rule)");
+		lua_pop(L, 1);
+	}
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
 /* Open the safe libraries and keep them in the registry (once per state). */
 static int
 S_open(lua_State *L)
@@ -1507,6 +1530,9 @@ S_open(lua_State *L)
 	lua_setfield(L, -2, "next");
 	lua_pushcfunction(L, S_type);
 	lua_setfield(L, -2, "type");
+	lua_getfield(L, -2, "setmetatable");
+	lua_pushcclosure(L, S_setmetatable, 1);
+	lua_setfield(L, -2, "setmetatable");
 	lua_getfield(L, -2, "collectgarbage");
 	lua_pushcclosure(L, S_collectgarbage, 1);
 	lua_setfield(L, -2, "collectgarbage");
@@ -1912,10 +1938,13 @@ S_prepare(const struct plugin_input *in, struct diags *d, int silent)
 			diag_add(d, R_PLUGIN, CONFIG_FILE, item->line, item->col,
 			    "plugin '%s' is no file or folder of the tree", item->str);
 	}
-	/* no plugins: key: the project's plugins are the .lua files of its lua/
-	 * folder, if it has one (SPEC §1: lua/NAME.lua) */
-	if (list == NULL)
-		S_items_at(p, in->src, "lua");
+	/* no plugins: key: the project's plugins are its lua/NAME.lua, the .lua
+	 * files in its lua/ folder, if any (SPEC §1) */
+	for (size_t k = 0; list == NULL && k < in->src->n; k++) {
+		const char *f = in->src->paths[k];
+		if (strncmp(f, "lua/", 4) == 0 && strchr(f + 4, '/') == NULL && S_is_lua(f))
+			S_item(p, in->src, f, f);
+	}
 	return p;
 }
 

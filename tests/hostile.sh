@@ -400,5 +400,21 @@ printf 'plugins: [lua/, empty, empty/]\n' >> "$work/t/isms.yaml"
 mkdir -p "$work/t/empty"
 run plugin-folders-empty 0 ''
 
+# 23. Finalizers: a __gc that loops ran when the Lua state closed, after the
+# budgets and the watch were off, and hung the run. setmetatable refuses a
+# metatable with __gc; one added later marks nothing, so never runs. A file
+# named lua, not a folder, is no plugin (the default loads lua/*.lua).
+mktree
+mkdir -p "$work/t/lua"
+printf 'return { id="gc-loop", severity="warning", check=function()\n  keep = setmetatable({}, {__gc=function() while true do end end}) end }\n' \
+  > "$work/t/lua/gc.lua"
+printf 'local mt = {}\nlocal t = setmetatable({}, mt)\nmt.__gc = function() while true do end end\nreturn { id="gc-late", severity="warning", check=function(i, report) report(nil, "late __gc: %%s", tostring(getmetatable(t) == mt)) end }\n' \
+  > "$work/t/lua/late.lua"
+run plugin-finalizers 1 "isms.yaml:1:1: warning: late __gc: true [gc-late]
+lua/gc.lua:2:1: error: rule 'gc-loop' failed: setmetatable: a plugin may not set __gc (a finalizer would run outside its rule) [plugin]"
+mktree
+printf 'notes, not Lua\n' > "$work/t/lua"
+run plugin-default-not-a-file 0 ''
+
 echo "hostile ($bin): $pass passed, $fail failed"
 [ $fail = 0 ]
