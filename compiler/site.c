@@ -902,6 +902,8 @@ S_entity_page(struct site *s, struct md_parser *p, struct cmark_node *const *tre
 	struct arena a;
 	struct mu_val ctx, facts, refs, ent;
 	const struct ynode *fm = e->fm;
+	const struct fielddef **fields = NULL; /* of the referring document */
+	size_t capf = 0;
 	json_t *x[3] = {NULL, NULL, NULL};
 
 	arena_init(&a);
@@ -932,16 +934,23 @@ S_entity_page(struct site *s, struct md_parser *p, struct cmark_node *const *tre
 	mu_set(&a, ctx, "body", mu_strn(body, blen));
 	S_search_entry(s, e->doc, json_pack("{s:o, s:s, s:s, s:s, s:o}", "title", S_jstr(title),
 	    "kind", e->kind->name, "id", e->id, "href", href, "text", S_excerpt(body, blen)));
-	/* referred to by: one line per referring document and field (a
-	 * document's references are adjacent), plain pages included */
+	/* referred to by: one line per referring document and field, plain
+	 * pages included; a document's references are adjacent, and its fields
+	 * seen are few (the schema's) */
 	refs = mu_list(&a);
-	for (size_t i = 0; i < e->in.n; i++) {
-		const struct ref *r = e->in.v[i], *prev = i > 0 ? e->in.v[i - 1] : NULL;
+	for (size_t i = 0, nf = 0; i < e->in.n; i++) {
+		const struct ref *r = e->in.v[i];
 		const struct entity *from = r->from->entity;
-		size_t k = S_docno(s, r->from);
+		size_t k = S_docno(s, r->from), j;
 		struct mu_val o;
-		if (prev != NULL && prev->from == r->from && prev->field == r->field)
+		if (i == 0 || e->in.v[i - 1]->from != r->from)
+			nf = 0;
+		for (j = 0; j < nf && fields[j] != r->field; j++)
+			;
+		if (j < nf)
 			continue;
+		xgrow(&fields, &capf, nf + 1, sizeof(*fields));
+		fields[nf++] = r->field;
 		if (from == NULL && s->href[k] == NULL)
 			continue; /* a plain page left out of the manual */
 		o = mu_map(&a);
@@ -951,6 +960,7 @@ S_entity_page(struct site *s, struct md_parser *p, struct cmark_node *const *tre
 		mu_add(&a, refs, o);
 	}
 	mu_set(&a, ctx, "referrers", refs);
+	free(fields);
 	if (strcmp(e->kind->name, "policy") == 0 || strcmp(e->kind->name, "procedure") == 0)
 		mu_set(&a, ctx, "history", mu_json(x[0] = S_history(s, e)));
 	if (strcmp(e->kind->name, "risk") == 0 && (x[1] = S_risk(s, e)) != NULL)

@@ -106,6 +106,20 @@ assert 'linkend="OWN-ANNEX"' in sec, "the book's A.5.1 lists OWN-ANNEX"
 PY
 then ok; else no "referred to by: a plain page's [[ID]] and an own control's annex:"; fi
 
+# ... once per referring document and field, however the fields alternate.
+mkdir -p "$work/alt/schemas" "$work/alt/risks"
+printf 'name: T\nas_of: 2026-01-01\nrules: {soa-missing: off, mandatory-docs: off, risk-review: off}\n' > "$work/alt/isms.yaml"
+printf 'kind: risk\nfields: {links: {type: list, of: map, fields: {r: {type: ref, kind: risk}, q: {type: ref, kind: risk}}}}\n' \
+  > "$work/alt/schemas/risk.yaml"
+for r in 1 2; do
+	printf -- '---\nid: R-%s\nkind: risk\ntitle: T\nowner: O\nlikelihood: 1\nimpact: 1\ntreatment: accept\n' "$r" > "$work/alt/risks/R-$r.md"
+done
+printf 'links: [{r: R-1}, {q: R-1}, {r: R-1}, {q: R-1}]\n---\n' >> "$work/alt/risks/R-2.md"
+printf -- '---\n' >> "$work/alt/risks/R-1.md"
+if build "$work/alt" -o "$work/altout" &&
+   [ "$(sed -n '/class="referrers"/,/<\/section>/p' "$work/altout/risk/R-1.html" | grep -o 'class="via">[a-z]*' | tr '\n' ' ')" = 'class="via">r class="via">q ' ]; then ok
+else no "referred to by: a document and field once, however they alternate"; cat "$work/stderr"; fi
+
 # 3e. One matrix row per risk and control pair: a control listed twice gives one row, in
 # matrix.csv, matrix.html and the book.
 cp -r "$top/samples" "$work/pairs"
