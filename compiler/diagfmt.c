@@ -30,11 +30,8 @@ S_skip(const struct diagfmt *f, const struct diag *g)
 	return f->errors_only && f->rules->v[g->rule].sev != SEV_ERROR;
 }
 
-/* A JSON string of s, which a plugin may have made of any bytes: JSON is
- * UTF-8, so each byte that is not becomes U+FFFD rather than failing the
- * whole value (json_string refuses it). */
-static json_t *
-S_text(const char *s)
+json_t *
+diagfmt_text(const char *s)
 {
 	char *clean = text_utf8_clean(s);
 	json_t *j = json_string(clean);
@@ -77,10 +74,10 @@ diagfmt_json(FILE *fp, const struct diagfmt *f)
 			continue;
 		/* JSON is UTF-8: a file name that is not loses nothing but its bad bytes */
 		bad |= json_array_append_new(list, json_pack("{s:o,s:i,s:i,s:s,s:o,s:o,s:o}",
-		    "file", S_text(g->file), "line", g->line, "column", g->col,
+		    "file", diagfmt_text(g->file), "line", g->line, "column", g->col,
 		    "severity", severity_name(f->rules->v[g->rule].sev),
-		    "rule", S_text(f->rules->v[g->rule].name), "message", S_text(g->msg),
-		    "entity", entity ? S_text(entity) : json_null()));
+		    "rule", diagfmt_text(f->rules->v[g->rule].name), "message", diagfmt_text(g->msg),
+		    "entity", entity ? diagfmt_text(entity) : json_null()));
 	}
 	bad |= json_object_set_new(doc, "diagnostics", list);
 	return S_dump(fp, doc, bad);
@@ -122,8 +119,8 @@ diagfmt_sarif(FILE *fp, const struct diagfmt *f)
 	for (size_t i = 0; i < f->rules->n; i++) {
 		const struct rule *r = &f->rules->v[i];
 		bad |= json_array_append_new(rules, json_pack("{s:o,s:o,s:{s:o},s:{s:s}}",
-		    "id", S_text(r->name), "name", S_text(r->name), "shortDescription", "text",
-		    S_text(r->description && r->description[0] ? r->description : r->name),
+		    "id", diagfmt_text(r->name), "name", diagfmt_text(r->name), "shortDescription", "text",
+		    diagfmt_text(r->description && r->description[0] ? r->description : r->name),
 		    "defaultConfiguration", "level", S_level(r->sev)));
 	}
 	for (size_t i = 0; i < f->diags->n; i++) {
@@ -137,8 +134,8 @@ diagfmt_sarif(FILE *fp, const struct diagfmt *f)
 		diag_fingerprint(r->name, g->file, entity, g->msg, fp16);
 		bad |= json_array_append_new(results, json_pack(
 		    "{s:o,s:i,s:s,s:{s:o},s:[{s:{s:{s:s,s:s},s:{s:i,s:i}}}],s:{s:s}}",
-		    "ruleId", S_text(r->name), "ruleIndex", g->rule, "level", S_level(r->sev),
-		    "message", "text", S_text(g->msg),
+		    "ruleId", diagfmt_text(r->name), "ruleIndex", g->rule, "level", S_level(r->sev),
+		    "message", "text", diagfmt_text(g->msg),
 		    "locations", "physicalLocation", "artifactLocation", "uri", uri,
 		    "uriBaseId", "%SRCROOT%", "region", "startLine", g->line, "startColumn", g->col,
 		    "partialFingerprints", "ismsc/v1", fp16));

@@ -4,6 +4,7 @@
 #ifndef ISMSC_DIAGFMT_H
 #define ISMSC_DIAGFMT_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "diag.h"
@@ -28,6 +29,11 @@ struct diagfmt {
 int diagfmt_json(FILE *fp, const struct diagfmt *f);
 int diagfmt_sarif(FILE *fp, const struct diagfmt *f);
 int diagfmt_github(FILE *fp, const struct diagfmt *f);
+
+/* A JSON string of s, which a plugin may have made of any bytes: each byte
+ * that is not UTF-8 becomes U+FFFD (json_string would refuse the whole).
+ * NULL only when memory runs out. */
+json_t *diagfmt_text(const char *s);
 
 /* The fingerprint of a finding: rule, file, entity and message, not the
  * line, so that it keeps its identity when lines move (16 hex digits). */

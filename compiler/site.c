@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "check.h"
+#include "diagfmt.h"
 #include "docbook.h"
 #include "hash.h"
 #include "mandatory.h"
@@ -2148,9 +2149,10 @@ S_model_json(struct site *s)
 		const struct rule *ru = &s->r->rules.v[d->rule];
 		if (ru->sev == SEV_OFF || S_hidden_file(s, d->file))
 			continue;
-		json_array_append_new(diags, json_pack("{s:s, s:i, s:i, s:s, s:s, s:s}", "file", d->file,
-		    "line", d->line, "column", d->col, "severity", severity_name(ru->sev), "rule",
-		    ru->name, "message", d->msg));
+		/* a plugin's message, a file's name: any bytes, made UTF-8 */
+		json_array_append_new(diags, json_pack("{s:o, s:i, s:i, s:s, s:s, s:o}", "file",
+		    diagfmt_text(d->file), "line", d->line, "column", d->col, "severity",
+		    severity_name(ru->sev), "rule", ru->name, "message", diagfmt_text(d->msg)));
 	}
 	root = json_pack("{s:s, s:o, s:o, s:s, s:s, s:{s:i, s:i}, s:o, s:o, s:o}", "generator",
 	    "ismsc " ISMSC_VERSION, "name", S_jstr(s->cfg->name), "organization",

@@ -120,6 +120,16 @@ if build "$work/alt" -o "$work/altout" &&
    [ "$(sed -n '/class="referrers"/,/<\/section>/p' "$work/altout/risk/R-1.html" | grep -o 'class="via">[a-z]*' | tr '\n' ' ')" = 'class="via">r class="via">q ' ]; then ok
 else no "referred to by: a document and field once, however they alternate"; cat "$work/stderr"; fi
 
+# isms.json keeps a diagnostic whose message is not UTF-8 (a plugin's), made UTF-8.
+mkdir -p "$work/alt/lua"
+printf 'return { id="odd-bytes", severity="warning", check=function(i, report)\n  report(nil, "bad byte \\xff here") end }\n' > "$work/alt/lua/u.lua"
+if build "$work/alt" -o "$work/altout2" && python3 - "$work/altout2/isms.json" <<'PY'
+import json, sys
+msgs = [d["message"] for d in json.load(open(sys.argv[1]))["diagnostics"]]
+assert "bad byte \ufffd here" in msgs, msgs
+PY
+then ok; else no "isms.json: a diagnostic that is not UTF-8"; fi
+
 # 3e. One matrix row per risk and control pair: a control listed twice gives one row, in
 # matrix.csv, matrix.html and the book.
 cp -r "$top/samples" "$work/pairs"
