@@ -133,8 +133,9 @@ yvalue_number(const struct ynode *n, double *out)
 	p = n->str;
 	if (*p == '+' || *p == '-')
 		p++;
-	if (!((*p >= '0' && *p <= '9') || (*p == '.' && p[1] >= '0' && p[1] <= '9')))
-		return -1; /* no inf, nan, hex */
+	if (!((*p >= '0' && *p <= '9') || (*p == '.' && p[1] >= '0' && p[1] <= '9')) ||
+	    strpbrk(p, "xX") != NULL)
+		return -1; /* no inf, nan, nor hex (0x10, which strtod takes) */
 	v = strtod(n->str, &end);
 	if (*end == '%' && end[1] == '\0')
 		end++; /* a percentage, as measurements of objectives often are: 97.5% */
