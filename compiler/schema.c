@@ -371,6 +371,8 @@ schemas_load_kind(struct schemas *s, const char *file, const char *text, size_t 
 		k = arena_alloc(&s->arena, sizeof(*k));
 		k->name = kn->str;
 		k->builtin = builtin;
+		k->kind_file = file;
+		k->kind_at = kn;
 		xgrow(&s->kinds, &s->cap, s->n + 1, sizeof(*s->kinds));
 		s->kinds[s->n++] = k;
 		hash_put(&s->by_name, k->name, k);
@@ -421,12 +423,15 @@ schemas_check(const struct schemas *s, struct diags *d)
 	hash_init(&plurals, 0);
 	for (size_t k = 0; k < s->n; k++) {
 		const struct kinddef *kd = s->kinds[k], *other, *said;
+		/* at the plural, or at the kind whose default plural it is */
+		const char *file = kd->plural_at != NULL ? kd->plural_file : kd->kind_file;
+		const struct ynode *at = kd->plural_at != NULL ? kd->plural_at : kd->kind_at;
 		S_check_refs(s, kd->fields, kd->n, d);
-		for (size_t i = 0; kd->plural_at != NULL && api[i] != NULL; i++)
+		for (size_t i = 0; at != NULL && api[i] != NULL; i++)
 			if (strcmp(kd->plural, api[i]) == 0)
-				diag_add(d, R_SCHEMA, kd->plural_file, kd->plural_at->line,
-				    kd->plural_at->col, "plural '%s' is a name of the plugin API (isms.%s)",
-				    kd->plural, kd->plural);
+				diag_add(d, R_SCHEMA, file, at->line, at->col,
+				    "plural '%s' is a name of the plugin API (isms.%s)", kd->plural,
+				    kd->plural);
 		if ((other = hash_put(&plurals, kd->plural, (void *)kd)) == NULL)
 			continue;
 		/* reported where a plural is written (a default is kind + "s") */

@@ -41,6 +41,8 @@ struct kinddef {
 	int builtin;              /* defined by the compiler's schemas/ */
 	const char *plural_file;  /* where plural is said, if it is */
 	const struct ynode *plural_at;
+	const char *kind_file;    /* where the kind is first defined */
+	const struct ynode *kind_at;
 };
 
 struct catalog_control {
