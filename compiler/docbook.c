@@ -899,7 +899,7 @@ S_image(struct conv *C, cmark_node *n, xmlNodePtr parent)
 
 	if (url != NULL && url[0] != '\0') {
 		rc = link_resolve(C->doc->path, url, path, sizeof(path));
-		if (rc == 1 && path[0] != '\0')
+		if (rc == 1 && path[0] != '\0' && !S_is_md(path)) /* a document is no image */
 			ref = S_files_uri(path);
 		else if (rc == 0 && S_safe_scheme(url, 1))
 			ref = S_uri(url);

@@ -241,12 +241,12 @@ printf 'publish:\n  exclude_classification: [restricted]\n  exclude_status: [dra
 printf -- '---\nid: POL-SECRET\nkind: policy\ntitle: Zanzibar secret plan\nowner: CEO\nstatus: approved\napproved_by: Board\napproved_on: 2026-06-01\nclassification: restricted\ncontrols: [A.5.1]\n---\n\nQuokka codeword, [as planned](Jackalope.md).\n' > "$work/pub/secret.md"
 printf -- '---\nid: POL-DRAFT\nkind: policy\ntitle: Wombat draft\nowner: CEO\nstatus: draft\ncontrols: [A.5.1]\n---\n\nNumbat text.\n' > "$work/pub/draft.md"
 printf -- '---\nid: R-HIDDEN\nkind: risk\ntitle: Capybara risk\nowner: CTO\nlikelihood: 2\nimpact: 2\ntreatment: mitigate\ncontrols: [A.5.1]\nclassification: restricted\n---\n' > "$work/pub/rh.md"
-printf '\nSee [[POL-SECRET]] and [the plan](../secret.md).\n' >> "$work/pub/docs/asset.md"
+printf '\nSee [[POL-SECRET]] and [the plan](../secret.md) ![its map](../secret.md).\n' >> "$work/pub/docs/asset.md"
 if build "$work/pub" -o "$work/pubout"; then
 	if [ ! -e "$work/pubout/policy/POL-SECRET.html" ] && [ ! -e "$work/pubout/policy/POL-DRAFT.html" ] &&
 	   [ ! -e "$work/pubout/risk/R-HIDDEN.html" ] &&
 	   ! grep -rqE 'Zanzibar|Quokka|Wombat|Numbat|Capybara|Jackalope' "$work/pubout" &&
-	   grep -q ' and the plan\.' "$work/pubout/asset/AST-1.html" &&
+	   grep -q ' and the plan its map\.' "$work/pubout/asset/AST-1.html" && ! grep -q 'secret' "$work/pubout/isms.xml" &&
 	   grep -q 'POL-SECRET' "$work/pubout/soa.csv" && grep -q '^R-HIDDEN,' "$work/pubout/matrix.csv" &&
 	   $tool links "$work/pubout" 2>/dev/null; then ok; else no "publish: an excluded entity leaked or a link broke"; fi
 else
