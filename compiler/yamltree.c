@@ -181,6 +181,13 @@ yaml_load(const struct yaml_ctx *y, const char *text, size_t len, struct ynode *
 			}
 			break;
 		case YAML_SCALAR_EVENT:
+			/* "\0" in a quoted scalar: a NUL, which every C string
+			 * after this would cut short */
+			if (memchr(ev.data.scalar.value, 0, ev.data.scalar.length) != NULL) {
+				S_error(&L, R_SYNTAX, &ev.start_mark, "%s",
+				    "text contains a NUL byte (\\0 in a quoted scalar)");
+				goto fail;
+			}
 			n = S_node(&L, YNODE_SCALAR, &ev.start_mark);
 			n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 			n->str = arena_strndup(y->arena, (const char *)ev.data.scalar.value,

@@ -111,6 +111,24 @@ test_duplicate_key(void **state)
 	assert_string_equal(f->d.v[2].msg, "duplicate key 'a' (first at line 2)");
 }
 
+/* A NUL made by an escape is refused as a NUL byte is: C strings would cut
+ * the value short (and two keys "a\0b", "a\0c" would look alike). */
+static void
+test_nul_escape(void **state)
+{
+	struct fx *f = *state;
+	int rc;
+
+	f->d.n = 0;
+	S_load(f, "a: 1\nb: \"x\\0y\"\n", &rc);
+	assert_int_equal(rc, -1);
+	assert_int_equal(f->d.n, 1);
+	assert_int_equal(f->d.v[0].rule, R_SYNTAX);
+	assert_int_equal(f->d.v[0].line, 3);
+	assert_int_equal(f->d.v[0].col, 4);
+	assert_non_null(strstr(f->d.v[0].msg, "NUL"));
+}
+
 static void
 test_syntax_error(void **state)
 {
@@ -203,6 +221,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_positions, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_columns_count_characters, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_key, S_setup, S_teardown),
+		cmocka_unit_test_setup_teardown(test_nul_escape, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_syntax_error, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_depth_limit, S_setup, S_teardown),
 		cmocka_unit_test_setup_teardown(test_aliases, S_setup, S_teardown),
