@@ -129,7 +129,7 @@ valgrind: build/ismsc
 	tests/valgrind.sh build/ismsc
 
 test: deps
-	$(MAKE) all
+	$(MAKE) all build/floor
 	$(MAKE) unit
 	$(MAKE) golden
 	$(MAKE) hostile
