@@ -526,6 +526,7 @@ struct vctx {
 	struct validation *v;
 	struct diags *d;
 	int ok;
+	const struct ynode *id_node; /* where a missing field is said to be */
 };
 
 static void
@@ -576,7 +577,7 @@ S_value(struct vctx *V, const struct fielddef *f, enum ftype t, const struct yno
 		if (n->type != YNODE_MAP)
 			S_verr(V, n, "field '%s' must be a mapping%s", f->name, "");
 		else if (f->fields != NULL)
-			S_validate_map(V, f->fields, f->nfields, n, f->name, n);
+			S_validate_map(V, f->fields, f->nfields, n, f->name, V->id_node);
 		return;
 	}
 	if (n->type != YNODE_SCALAR) {
@@ -701,8 +702,11 @@ S_validate_map(struct vctx *V, struct fielddef *const *defs, size_t ndefs, const
 			}
 		}
 		if (req && ynode_is_null(val)) {
+			/* at the id value, as SPEC §4 puts a missing field, even
+			 * in a map of a list: the message says which */
 			diag_add(V->d, R_SCHEMA, rfile, req_at ? req_at->line : 1, req_at ? req_at->col : 1,
-			    "missing required field '%s'", f->name);
+			    where ? "missing required field '%s' in '%s'" : "missing required field '%s'",
+			    f->name, where);
 			V->ok = 0;
 		}
 	}
@@ -712,7 +716,7 @@ int
 schema_validate(const struct schemas *s, const struct kinddef *k, const struct ynode *fm,
     const struct ynode *id_node, const char *file, struct validation *v, struct diags *d)
 {
-	struct vctx V = {s, k->name, file, v, d, 1};
+	struct vctx V = {s, k->name, file, v, d, 1, id_node};
 
 	S_validate_map(&V, k->fields, k->n, fm, NULL, id_node);
 	return V.ok;
