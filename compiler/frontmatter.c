@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "text.h"
+
 /* If the line at s[i..n) is exactly `mark` (3 bytes) followed by blanks and a
  * line end or the end of the text, return the offset after it; else 0. */
 static size_t
@@ -15,10 +17,8 @@ S_marker(const char *s, size_t n, size_t i, const char *mark)
 		i++;
 	if (i == n)
 		return i;
-	if (s[i] == '\n')
-		return i + 1;
-	if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
-		return i + 2;
+	if (s[i] == '\n' || s[i] == '\r')
+		return text_next_line(s, n, i);
 	return 0;
 }
 
@@ -44,8 +44,7 @@ fm_split(const char *s, size_t n, struct fm_split *out)
 			out->body_line0 = line;
 			return;
 		}
-		const char *nl = memchr(s + i, '\n', n - i);
-		i = nl ? (size_t)(nl - s) + 1 : n;
+		i = text_next_line(s, n, i);
 	}
 	out->state = FM_UNCLOSED;
 	out->yaml_len = n - out->yaml_off;

@@ -106,11 +106,33 @@ lines_index(struct lines *l, const char *s, size_t n)
 	l->n = 0;
 	xgrow(&l->start, &cap, 1, sizeof(*l->start));
 	l->start[l->n++] = 0;
+	if (memchr(s, '\r', n) != NULL) { /* CR line ends, alone or before LF */
+		for (size_t i = text_next_line(s, n, 0); i < n; i = text_next_line(s, n, i)) {
+			xgrow(&l->start, &cap, l->n + 1, sizeof(*l->start));
+			l->start[l->n++] = i;
+		}
+		if (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r')) {
+			xgrow(&l->start, &cap, l->n + 1, sizeof(*l->start));
+			l->start[l->n++] = n;
+		}
+		return;
+	}
 	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
 		p++;
 		xgrow(&l->start, &cap, l->n + 1, sizeof(*l->start));
 		l->start[l->n++] = (size_t)(p - s);
 	}
+}
+
+size_t
+text_next_line(const char *s, size_t n, size_t i)
+{
+	for (; i < n; i++)
+		if (s[i] == '\n')
+			return i + 1;
+		else if (s[i] == '\r')
+			return i + 1 < n && s[i + 1] == '\n' ? i + 2 : i + 1;
+	return n;
 }
 
 void

@@ -25,7 +25,12 @@ struct lines {
 	size_t n;
 };
 
-/* Index the lines of s[0..n); free with lines_free. */
+/* The offset after the line end at or after i in s[0..n): "\n", "\r\n" or a
+ * lone "\r", as CommonMark and YAML end lines; n when there is none. */
+size_t text_next_line(const char *s, size_t n, size_t i);
+
+/* Index the lines of s[0..n) (ended as text_next_line says); free with
+ * lines_free. */
 void lines_index(struct lines *l, const char *s, size_t n);
 void lines_free(struct lines *l);
 /* The 1-based line that holds byte offset off (the last that starts at or
