@@ -76,6 +76,23 @@ test_lines(void **state)
 	assert_int_equal(col, 4);
 	assert_int_equal(text_chars("caf\xc3\xa9", 5), 4);
 	lines_free(&l);
+	/* a lone CR ends a line too; CRLF is one line end; a last line end
+	 * starts an empty line, as LF does */
+	{
+		static const char cr[] = "a\rb\r\nc\n\rd\r";
+		lines_index(&l, cr, sizeof(cr) - 1);
+		assert_int_equal(l.n, 6);
+		lines_pos(&l, cr, 2, &line, &col); /* b */
+		assert_int_equal(line, 2);
+		lines_pos(&l, cr, 5, &line, &col); /* c */
+		assert_int_equal(line, 3);
+		lines_pos(&l, cr, 8, &line, &col); /* d, after "\n\r": an empty line between */
+		assert_int_equal(line, 5);
+		assert_int_equal(col, 1);
+		assert_int_equal(text_next_line(cr, sizeof(cr) - 1, 3), 5);
+		assert_int_equal(text_next_line("x", 1, 0), 1);
+		lines_free(&l);
+	}
 }
 
 int
