@@ -128,6 +128,10 @@ md_ref_at(const char *s, size_t n, size_t *id_off, size_t *id_len, size_t *text_
 		return 0;
 	a = 2;
 	b = bar ? bar : end;
+	/* "\|", the bar written in a table cell (and anywhere an escape): the
+	 * text has "|" there; no id holds a backslash */
+	if (bar && s[bar - 1] == '\\')
+		b--;
 	while (a < b && S_space(s[a]))
 		a++;
 	while (b > a && S_space(s[b - 1]))

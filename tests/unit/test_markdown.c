@@ -60,6 +60,11 @@ test_ref_syntax(void **state)
 	assert_int_equal(il, 3);
 	assert_memory_equal("[[R-1| the risk ]]" + to, "the risk", tl);
 	assert_int_equal(md_ref_at("[[ ]]", 5, &io, &il, &to, &tl), 0);
+	/* the bar escaped, as a table cell needs it: the id ends before it */
+	assert_int_equal(md_ref_at("[[R-1\\|x]]", 10, &io, &il, &to, &tl), 10);
+	assert_int_equal(il, 3);
+	assert_int_equal(to, 7);
+	assert_int_equal(tl, 1);
 	assert_int_equal(md_ref_at("[[two words]]", 13, &io, &il, &to, &tl), 0);
 	assert_int_equal(md_ref_at("[[A.5.1]", 8, &io, &il, &to, &tl), 0);
 	assert_int_equal(md_ref_at("[[[A]]", 6, &io, &il, &to, &tl), 0);
