@@ -748,17 +748,30 @@ S_shallow(cmark_node *node)
 	return 1;
 }
 
+/* Whether node is inside a link (it is shallow: see S_shallow). */
+static int
+S_in_link(cmark_node *node)
+{
+	for (node = cmark_node_parent(node); node != NULL; node = cmark_node_parent(node))
+		if (cmark_node_get_type(node) == CMARK_NODE_LINK)
+			return 1;
+	return 0;
+}
+
 /* Replace the text node of splits v[0..n) (all of one node) by its text
- * and the references' links. */
+ * and the references' links; inside a link, which HTML cannot nest, by the
+ * text alone. */
 static void
 S_split(const struct md_html *h, struct split *v, size_t n)
 {
 	cmark_node *node = v[0].node;
 	const char *lit = v[0].lit;
 	size_t pos = 0, len = strlen(lit);
+	int linked;
 
 	if (!S_shallow(node))
 		return;
+	linked = !S_in_link(node);
 	for (size_t i = 0; i < n; i++) {
 		const struct found *f = &v[i].f;
 		const char *href = NULL, *title = NULL;
@@ -770,7 +783,7 @@ S_split(const struct md_html *h, struct split *v, size_t n)
 		if (f->off > pos)
 			cmark_node_insert_before(node, S_textnode(lit + pos, f->off - pos));
 		t = S_textnode(show, nshow);
-		if (h->ref(h->ctx, id, &href, &title)) {
+		if (h->ref(h->ctx, id, &href, &title) && linked) {
 			cmark_node *a = cmark_node_new(CMARK_NODE_LINK);
 			cmark_node_set_url(a, href);
 			cmark_node_set_title(a, title != NULL ? title : "");
@@ -933,14 +946,8 @@ md_html_tree(struct md_parser *p, cmark_node *doc, const char *body, size_t len,
 	}
 	cmark_iter_free(it);
 	lines_free(&S.lines);
-	/* ... then turn them into links, the iterator done with the nodes */
-	for (size_t i = 0, j; i < R.n; i = j) {
-		for (j = i + 1; j < R.n && R.v[j].node == R.v[i].node; j++)
-			;
-		S_split(h, R.v + i, j - i);
-	}
-	free(R.v);
-	/* a link or image that leads nowhere on the site: its text alone */
+	/* a link or image that leads nowhere on the site: its text alone (the
+	 * text nodes moved out are those collected, still) */
 	for (size_t i = 0; i < ndrop; i++) {
 		cmark_node *c;
 		while ((c = cmark_node_first_child(drop[i])) != NULL)
@@ -948,6 +955,14 @@ md_html_tree(struct md_parser *p, cmark_node *doc, const char *body, size_t len,
 		cmark_node_free(drop[i]);
 	}
 	free(drop);
+	/* ... then turn the references into links, the iterator done with the
+	 * nodes */
+	for (size_t i = 0, j; i < R.n; i = j) {
+		for (j = i + 1; j < R.n && R.v[j].node == R.v[i].node; j++)
+			;
+		S_split(h, R.v + i, j - i);
+	}
+	free(R.v);
 	/* the headings' anchors; the page's own ids are taken */
 	hash_init(&L.used, 0);
 	hash_init(&L.next, 0);

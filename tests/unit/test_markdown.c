@@ -449,6 +449,10 @@ test_html_urls_and_safety(void **state)
 	assert_non_null(strstr(h, "<del>old</del>"));
 	assert_non_null(strstr(h, "<a href=\"https://example.org\">"));
 	free(h);
+	/* [[ID]] inside a link: its text, for HTML cannot nest links */
+	h = S_html(*state, "[see [[R-1]]](other.md#roles)\n", NULL);
+	assert_string_equal(h, "<p><a href=\"../policy/P-2.html#roles\">see R-1</a></p>\n");
+	free(h);
 	/* a link or image the site has no page for: its text, [[ID]] still a link */
 	h = S_html(*state, "See [the *plan* of [[R-1]]](hidden.md) and ![a map](hidden.png).\n", NULL);
 	assert_string_equal(h, "<p>See the <em>plan</em> of <a href=\"../risk/R-1.html\" title=\"A "
