@@ -23,8 +23,10 @@
 static const char S_usage[] =
     "usage: ismsc check [SRC] [--as-of DATE] [--werror] [--quiet]\n"
     "                   [--diagnostics text|json|sarif|github] [--path-prefix DIR]\n"
+    "       ismsc build [SRC] [-o OUT] [--format html|docbook] [--templates DIR] [--pack]\n"
     "       ismsc diff BASE HEAD | ismsc diff --git REV [SRC]  [--fail-on new]\n"
     "       ismsc init DIR\n"
+    "       ismsc migrate [SRC] [--write]\n"
     "       ismsc --help | --version\n";
 
 static const char S_help[] =

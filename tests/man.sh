@@ -19,9 +19,13 @@ if [ -z "$out" ]; then pass=$((pass + 1)); else echo "FAIL man -l:"; echo "$out"
 bin=${1:-$here/../build/ismsc}
 if [ -x "$bin" ]; then
 	help=$("$bin" --help)
+	usage=$("$bin" 2>&1)
 	for cmd in check build init diff migrate; do
 		if printf '%s\n' "$help" | grep -q "^  $cmd "; then
 			pass=$((pass + 1)); else echo "FAIL --help lacks '$cmd'"; fail=$((fail + 1)); fi
+		# and so does the usage printed after bad usage
+		if printf '%s\n' "$usage" | grep -q "ismsc $cmd "; then
+			pass=$((pass + 1)); else echo "FAIL the usage lacks '$cmd'"; fail=$((fail + 1)); fi
 	done
 fi
 
