@@ -2392,9 +2392,9 @@ S_plan(struct book *B)
 			in->xmlid = S_newid(B, "", e->id);
 		if (e->valid && S_is(e, "control") && e->cat < 0)
 			B->own[B->nown++] = in;
-		if (B->scope == NULL && in->xmlid != NULL &&
-		    doc_holds_clause(e->doc, "4.3"))
-			B->scope = e;
+		if (in->xmlid != NULL && doc_holds_clause(e->doc, "4.3") &&
+		    (B->scope == NULL || doc_standing(e->doc) > doc_standing(B->scope->doc)))
+			B->scope = e; /* the first of the fittest, as the home page's */
 	}
 	if (B->nown > 1)
 		qsort(B->own, B->nown, sizeof(*B->own), S_own_cmp);

@@ -57,6 +57,17 @@ doc_holds_clause(const struct doc *d, const char *clause)
 	return clauses_hold(d->clauses, clause);
 }
 
+int
+doc_standing(const struct doc *d)
+{
+	const char *st = d->entity != NULL ? entity_str(d->entity, "status") : NULL;
+
+	if (st == NULL)
+		return 2;
+	return strcmp(st, "approved") == 0 ? 3 : strcmp(st, "retired") == 0 ? 0 :
+	    strcmp(st, "draft") == 0 ? 1 : 2;
+}
+
 static int
 S_is(const struct entity *e, const char *kind)
 {

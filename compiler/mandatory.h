@@ -48,4 +48,9 @@ int clauses_hold(const struct ynode *c, const char *clause);
  * the first such document for "4.3", as for mandatory-docs. */
 int doc_holds_clause(const struct doc *d, const char *clause);
 
+/* How fit a document that holds a clause is to stand for it (the home
+ * page's scope and policy, the book's preface): approved 3, no status 2,
+ * draft 1, retired 0. The first of the fittest stands. */
+int doc_standing(const struct doc *d);
+
 #endif

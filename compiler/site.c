@@ -1788,16 +1788,20 @@ S_documented(struct site *s, struct mu_buf *b)
 	json_decref(ctx);
 }
 
-/* The first published entity that documents clause. */
+/* The published entity that documents clause: the first of the fittest
+ * (an approved one before a draft, a retired one last). */
 static const struct entity *
 S_clause(const struct site *s, const char *clause)
 {
+	const struct entity *best = NULL;
+
 	for (size_t i = 0; i < s->m->n; i++) {
 		const struct entity *e = s->m->entities[i];
-		if (e->doc->clauses != NULL && !S_excluded(s, e) && doc_holds_clause(e->doc, clause))
-			return e;
+		if (e->doc->clauses != NULL && !S_excluded(s, e) && doc_holds_clause(e->doc, clause) &&
+		    (best == NULL || doc_standing(e->doc) > doc_standing(best->doc)))
+			best = e;
 	}
-	return NULL;
+	return best;
 }
 
 /* An open finding, action or incident: status open, or none given. */

@@ -73,6 +73,17 @@ if sect scope | grep -q 'href="policy/POL-001.html"' && sect policy | grep -q 'h
    grep -q '<preface xml:id="POL-001"' "$work/det1/isms.xml"; then ok
 else no "samples: index.html scope and policy, isms.xml preface"; fi
 
+# ... and of the documents that hold a clause, the approved one stands before a retired one
+# that sorts first (and the book's preface is the same).
+mkdir -p "$work/fit/p"
+printf 'name: T\nas_of: 2026-06-30\nrules: {soa-missing: off, mandatory-docs: off}\n' > "$work/fit/isms.yaml"
+printf -- '---\nid: POL-OLD\nkind: policy\ntitle: Old\nowner: O\nstatus: retired\nclauses: ["5.2", "4.3"]\n---\n' > "$work/fit/p/0-old.md"
+printf -- '---\nid: POL-NEW\nkind: policy\ntitle: New\nowner: O\nstatus: approved\napproved_by: B\napproved_on: 2026-01-01\nclauses: ["5.2", "4.3"]\n---\n' > "$work/fit/p/new.md"
+home=$work/fitout/index.html
+if build "$work/fit" -o "$work/fitout" && sect policy | grep -q 'POL-NEW' && ! sect policy | grep -q 'POL-OLD' &&
+   sect scope | grep -q 'POL-NEW' && grep -q '<preface xml:id="POL-NEW"' "$work/fitout/isms.xml"; then ok
+else no "index.html: an approved policy before a retired one"; fi
+
 # 3c'. A #heading link in the scope's body leads to that heading on the home page too,
 # where the headings' ids begin with scope-.
 cp -r "$top/samples" "$work/anchor"
