@@ -1526,12 +1526,16 @@ S_heatmap(const struct site *s, const struct entity **v, size_t n, int residual)
 	json_t *j;
 
 	for (size_t i = 0; i < n; i++) {
-		long l, im;
+		long l, im, rl, ri;
 		if (S_excluded(s, v[i]))
 			continue;
-		if (!S_int(v[i], residual ? "residual_likelihood" : "likelihood", &l) ||
-		    !S_int(v[i], residual ? "residual_impact" : "impact", &im))
+		if (!S_int(v[i], "likelihood", &l) || !S_int(v[i], "impact", &im))
 			continue;
+		/* after treatment: the residual pair, or where it stays without
+		 * one, as the home page counts it */
+		if (residual && S_int(v[i], "residual_likelihood", &rl) &&
+		    S_int(v[i], "residual_impact", &ri))
+			l = rl, im = ri;
 		if (l >= 1 && l <= scale && im >= 1 && im <= scale)
 			count[l][im]++;
 	}
