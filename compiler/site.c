@@ -1704,11 +1704,12 @@ S_lists(struct site *s, struct mu_buf *b)
 		rows = json_array();
 		v = S_of_kind(s, k->k->name, 0, &n);
 		for (size_t j = 0; j < n; j++) {
-			json_t *row = json_pack("{s:o, s:o, s:o, s:o}", "link",
-			    S_elink(s, v[j]), "title", S_jstr(S_excluded(s, v[j]) ? "" :
-			    S_entity_title(s, v[j])), "owner", S_jstr(S_excluded(s, v[j]) ? NULL :
-			    entity_str(v[j], "owner")), "status", S_jstr(S_excluded(s, v[j]) ? NULL :
-			    entity_str(v[j], "status")));
+			json_t *row;
+			if (S_excluded(s, v[j]))
+				continue; /* only the SoA and the matrix name what publish: hides */
+			row = json_pack("{s:o, s:o, s:o, s:o}", "link", S_elink(s, v[j]), "title",
+			    S_jstr(S_entity_title(s, v[j])), "owner", S_jstr(entity_str(v[j], "owner")),
+			    "status", S_jstr(entity_str(v[j], "status")));
 			json_object_set_new(row, "cells", S_list_cells(s, k->k, v[j]));
 			json_array_append_new(rows, row);
 		}
@@ -2374,10 +2375,13 @@ S_hrefs(struct site *s)
 	s->kinds = xcalloc(s->sch->n + 1, sizeof(*s->kinds));
 	for (size_t k = 0; k < s->sch->n; k++) {
 		const struct kinddef *kd = s->sch->kinds[k];
-		size_t count = 0;
-		for (size_t i = 0; i < s->m->n; i++)
-			count += s->m->entities[i]->kind == kd;
-		if (count == 0)
+		size_t count = 0, any = 0; /* published, and all */
+		for (size_t i = 0; i < s->m->n; i++) {
+			const struct entity *e = s->m->entities[i];
+			any += e->kind == kd;
+			count += e->kind == kd && s->href[S_docno(s, e->doc)] != NULL;
+		}
+		if (any == 0)
 			continue;
 		s->kinds[s->nkinds].k = kd;
 		s->kinds[s->nkinds].count = count;
