@@ -44,6 +44,12 @@ struct prule {
 	const char *file;  /* the plugin's path, for diagnostics */
 	const char *source;/* its chunk name ("@file") */
 	int line;          /* where check is defined */
+	/* the options it declares (options = {threshold = "integer"}), by
+	 * which its mapping under rules: is checked; none declared: none checked */
+	const char **opt;
+	enum ftype *opttype;
+	size_t nopt;
+	int declares;      /* it has an options table */
 };
 
 struct plugins {
@@ -1696,6 +1702,95 @@ S_keep_rule(struct plugins *p, const char *id, enum severity sev, const char *de
 	r->file = file;
 	r->source = source;
 	r->line = line;
+	r->opt = NULL;
+	r->opttype = NULL;
+	r->nopt = 0;
+	r->declares = 0;
+}
+
+/* The options a rule declares, from the table on top of the stack (its
+ * rule table): 0, or -1 when they are not names mapped to integer, number,
+ * string or boolean. */
+static int
+S_take_options(struct plugins *p, struct prule *r)
+{
+	static const struct { const char *name; enum ftype t; } types[] = {
+		{"integer", FT_INTEGER}, {"number", FT_NUMBER}, {"string", FT_STRING},
+		{"boolean", FT_BOOLEAN},
+	};
+	lua_State *L = p->L;
+	size_t n = 0;
+	int rc = 0;
+
+	lua_pushliteral(L, "options");
+	if (lua_rawget(L, -2) == LUA_TNIL) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	r->declares = 1;
+	if (!lua_istable(L, -1)) {
+		lua_pop(L, 1);
+		return -1;
+	}
+	for (lua_pushnil(L); lua_next(L, -2); lua_pop(L, 1))
+		n++;
+	r->opt = arena_alloc(&p->arena, (n + 1) * sizeof(*r->opt));
+	r->opttype = arena_alloc(&p->arena, (n + 1) * sizeof(*r->opttype));
+	for (lua_pushnil(L); rc == 0 && lua_next(L, -2); lua_pop(L, 1)) {
+		size_t k;
+		if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING) {
+			rc = -1;
+			continue;
+		}
+		for (k = 0; k < sizeof(types) / sizeof(*types); k++)
+			if (strcmp(lua_tostring(L, -1), types[k].name) == 0)
+				break;
+		if (k == sizeof(types) / sizeof(*types)) {
+			rc = -1;
+			continue;
+		}
+		r->opt[r->nopt] = arena_strdup(&p->arena, lua_tostring(L, -2));
+		r->opttype[r->nopt++] = types[k].t;
+	}
+	if (rc != 0)
+		lua_pop(L, 1); /* the key the loop stopped at */
+	lua_pop(L, 1);     /* the options */
+	return rc;
+}
+
+/* Check the options isms.yaml gives rule r against those it declares: an
+ * unknown one is field-unknown, a bad value a schema error at its place. */
+static void
+S_check_options(struct plugins *p, const struct prule *r, const struct ynode *opts)
+{
+	static const char *const what[] = {[FT_INTEGER] = "an integer", [FT_NUMBER] = "a number",
+	    [FT_STRING] = "a scalar", [FT_BOOLEAN] = "true or false"};
+
+	for (size_t i = 0; r->declares && opts != NULL && i + 1 < opts->n; i += 2) {
+		const struct ynode *k = opts->kids[i], *v = opts->kids[i + 1], *at = ynode_at(k, v);
+		long iv;
+		double dv;
+		int bv, ok;
+		size_t j;
+		if (k->type != YNODE_SCALAR || strcmp(k->str, "severity") == 0)
+			continue;
+		for (j = 0; j < r->nopt && strcmp(r->opt[j], k->str) != 0; j++)
+			;
+		if (j == r->nopt) {
+			diag_add(p->d, R_FIELD_UNKNOWN, CONFIG_FILE, at->line, at->col,
+			    "unknown option '%s' of rule '%s'", k->str, r->name);
+			continue;
+		}
+		switch (r->opttype[j]) {
+		case FT_INTEGER: ok = yvalue_int(v, &iv) == 0; break;
+		case FT_NUMBER: ok = yvalue_number(v, &dv) == 0; break;
+		case FT_BOOLEAN: ok = yvalue_bool(v, &bv) == 0; break;
+		default: ok = v->type == YNODE_SCALAR; break;
+		}
+		if (!ok)
+			diag_add(p->d, R_SCHEMA, CONFIG_FILE, v->line, v->col,
+			    "option '%s' of rule '%s' must be %s", k->str, r->name, what[r->opttype[j]]);
+	}
 }
 
 /* Take the rule table at the top of the stack (from file). */
@@ -1743,6 +1838,11 @@ S_take_rule(struct plugins *p, const char *file, const char *source, int envref)
 		    "rule '%s' needs a check function and a severity of error or warning", id);
 	} else {
 		S_keep_rule(p, id, s, desc, envref, file, source, line);
+		lua_pushvalue(L, -5); /* the rule table, below check, id, severity, description */
+		if (S_take_options(p, &p->rules[p->n - 1]) != 0)
+			diag_add(p->d, R_PLUGIN, file, line, 1, "rule '%s': options must map names to "
+			    "integer, number, string or boolean", id);
+		lua_pop(L, 1);
 	}
 	lua_pop(L, 4);
 }
@@ -2029,6 +2129,7 @@ S_run_rule(struct plugins *p, size_t i)
 	}
 	lua_getfield(L, LUA_REGISTRYINDEX, "ismsc.report");
 	opts = config_rule_options(p->in->config, t->v[r->rule].name);
+	S_check_options(p, r, opts);
 	lua_pushcfunction(L, S_options);
 	lua_pushlightuserdata(L, (void *)opts);
 	if (lua_pcall(L, 1, 1, 0) != LUA_OK) {

@@ -8,6 +8,7 @@ return {
   id = "high-risk-two-controls",
   severity = "warning",
   description = "A risk to mitigate scoring threshold (15) or more needs at least two controls (clause 6.1.3 b).",
+  options = { threshold = "integer" },
   check = function(isms, report, options)
     local threshold = tonumber(options.threshold) or 15
     for _, r in ipairs(isms.risks) do
