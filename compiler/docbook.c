@@ -1929,7 +1929,9 @@ S_entity_body(struct book *B, const struct entity *e, cmark_node *root, const ch
 	struct sbuf h1 = {NULL, 0, 0};
 	cmark_node *skip = S_first_h1(root, &h1);
 
-	if (skip != NULL && strcmp(h1.s, heading) != 0 && (title == NULL || strcmp(h1.s, title) != 0))
+	/* an empty heading ("#") has no text, and repeats nothing */
+	if (skip != NULL && (h1.s == NULL || (strcmp(h1.s, heading) != 0 &&
+	    (title == NULL || strcmp(h1.s, title) != 0))))
 		skip = NULL;
 	S_body(B, e->doc, root, skip, s);
 	free(h1.s);

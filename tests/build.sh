@@ -472,5 +472,16 @@ else
 	no "2013: build failed"; cat "$work/stderr"
 fi
 
+# An entity whose body opens with an empty heading ("#"): the book compared its
+# missing text with the title and crashed (SIGSEGV).
+mkdir -p "$work/h1"
+printf 'name: T\nas_of: 2026-06-30\nrules: {soa-missing: off, mandatory-docs: off}\n' > "$work/h1/isms.yaml"
+for body in '#' '# ' '#\ntext' '# ![](x.png)' '# <!-- -->'; do
+	printf -- "---\nid: P-1\nkind: policy\ntitle: T\nowner: O\nstatus: draft\n---\n$body\n" > "$work/h1/a.md"
+	rm -rf "$work/h1out"
+	build "$work/h1" -o "$work/h1out"; rc=$?
+	if [ $rc = 0 ] && [ -f "$work/h1out/isms.xml" ]; then ok; else no "a body opening with '$body': status $rc"; fi
+done
+
 echo "build: $pass passed, $fail failed"
 [ $fail = 0 ]
