@@ -602,15 +602,17 @@ S_line_containers(const char *s, size_t n)
 	}
 }
 
-/* The 1-based line of offset off of body. */
+/* The 1-based line of offset off of body[0..len) (a refusal's: rare). */
 static int
-S_line_at(const char *body, size_t off)
+S_line_at(const char *body, size_t len, size_t off)
 {
-	int ln = 1;
+	struct lines li;
+	int line;
 
-	for (const char *p = body; (p = memchr(p, '\n', (size_t)(body + off - p))) != NULL; p++)
-		ln++;
-	return ln;
+	lines_index(&li, body, len);
+	line = (int)lines_line(&li, off);
+	lines_free(&li);
+	return line;
 }
 
 int
@@ -623,16 +625,21 @@ md_guard(const char *body, size_t len, int *line, char *msg, size_t size)
 	/* "![", with memchr: this runs over every body */
 	while ((p = memchr(p, '!', (size_t)(end - p))) != NULL && ++p < end)
 		if (*p == '[' && ++openers > MD_MAX_IMAGE_OPENERS) {
-			*line = S_line_at(body, (size_t)(p - body));
+			*line = S_line_at(body, len, (size_t)(p - body));
 			snprintf(msg, size, "more than %d images in one file; cmark-gfm would take too "
 			    "long", MD_MAX_IMAGE_OPENERS);
 			return 1;
 		}
 	/* the starts of lines (ended by \n, \r\n or \r, as cmark-gfm ends them):
 	 * lists a line opens, and tables, in block quotes too */
-	for (const char *s = body; s < end; ln++) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s)), *cr;
-		size_t n = nl != NULL ? (size_t)(nl - s) : (size_t)(end - s), f = 0, cells, next;
+	for (const char *s = body, *nl = NULL; s < end; ln++) {
+		const char *cr;
+		size_t n, f = 0, cells, next;
+		/* the next LF (or end), found again only once passed: where lines
+		 * end with CR alone, a search from each line would be quadratic */
+		if ((nl == NULL || nl < s) && (nl = memchr(s, '\n', (size_t)(end - s))) == NULL)
+			nl = end;
+		n = (size_t)(nl - s);
 		if ((cr = memchr(s, '\r', n)) != NULL)
 			n = (size_t)(cr - s);
 		next = n + 1 + (cr != NULL && cr + 1 == nl);

@@ -416,5 +416,15 @@ mktree
 printf 'notes, not Lua\n' > "$work/t/lua"
 run plugin-default-not-a-file 0 ''
 
+# 24. A body of 5,000,000 lines ended by CR alone: md_guard searched for the
+# next LF from every line (quadratic: minutes); and its refusals count CR
+# line ends too.
+mktree
+printf '  mandatory-docs: off\n' >> "$work/t/isms.yaml"
+python3 -c "import sys;sys.stdout.buffer.write(b'---\nid: P-1\nkind: policy\ntitle: T\nowner: O\nstatus: draft\n---\n'+b'\r'*5000000+b'[[X]]\n')" > "$work/t/a.md"
+run cr-lines 1 "a.md:5000008:1: error: reference to unknown id 'X' [ref-unknown]"
+python3 -c "import sys;sys.stdout.buffer.write(b'a\rb\rc\r'+b'![x '*20001)" > "$work/t/a.md"
+run cr-lines-limit 1 "a.md:4:1: error: more than 20000 images in one file; cmark-gfm would take too long [limit]"
+
 echo "hostile ($bin): $pass passed, $fail failed"
 [ $fail = 0 ]
