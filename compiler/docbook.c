@@ -875,7 +875,8 @@ S_link(struct conv *C, cmark_node *n, xmlNodePtr parent, int depth)
 		S_prop(B, l, NULL, "linkend", to);
 	else
 		S_prop(B, l, B->xlink, "href", href);
-	if (title != NULL && title[0] != '\0')
+	/* DocBook 5.0's schema takes xlink:title beside xlink:href only */
+	if (to == NULL && title != NULL && title[0] != '\0')
 		S_attr(B, l, B->xlink, "title", title, strlen(title));
 	free(href);
 	C->in_link++;

@@ -492,7 +492,6 @@ S_body_url(void *ctx, const char *url, int image)
 	const char *frag = strpbrk(url, "#?");
 	const struct doc *d;
 
-	(void)image;
 	/* #heading of the same body: on the home page its id has a prefix */
 	if (url[0] == '#' && url[1] != '\0' && B->id_prefix != NULL) {
 		snprintf(B->buf, sizeof(B->buf), "#%s-%s", B->id_prefix, url + 1);
@@ -506,8 +505,8 @@ S_body_url(void *ctx, const char *url, int image)
 	}
 	if ((d = model_doc(B->s->m, path)) != NULL) {
 		const char *h = B->s->href[S_docno(B->s, d)];
-		if (h == NULL)
-			return "";
+		if (h == NULL || image)
+			return ""; /* hidden, or a document as an image: its text alone */
 		snprintf(B->buf, sizeof(B->buf), "%s%s%s", B->root, h,
 		    frag != NULL && *frag == '#' ? frag : "");
 		return B->buf;

@@ -483,5 +483,13 @@ for body in '#' '# ' '#\ntext' '# ![](x.png)' '# <!-- -->'; do
 	if [ $rc = 0 ] && [ -f "$work/h1out/isms.xml" ]; then ok; else no "a body opening with '$body': status $rc"; fi
 done
 
+# An image of a document is no image: its description, not <img src="...html">.
+printf -- '---\nid: P-1\nkind: policy\ntitle: T\nowner: O\nstatus: draft\n---\n' > "$work/h1/a.md"
+printf '![the policy](a.md)\n' > "$work/h1/n.md"
+rm -rf "$work/h1out"
+if build "$work/h1" -o "$work/h1out" && ! grep -q '<img' "$work/h1out/pages/n.html" &&
+   grep -q 'the policy' "$work/h1out/pages/n.html"; then ok
+else no "an image of a document"; fi
+
 echo "build: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -110,5 +110,18 @@ else
 	no "method: build failed"; sed -n '1,10p' "$work/log"
 fi
 
+# Links with a title, to a page, an entity and the web: DocBook 5.0 takes
+# xlink:title beside xlink:href only, not beside linkend.
+mkdir -p "$work/titled"
+printf 'name: T\nas_of: 2026-06-30\nrules: {soa-missing: off, mandatory-docs: off}\n' > "$work/titled/isms.yaml"
+printf 'x\n' > "$work/titled/b.md"
+printf -- '---\nid: P-1\nkind: policy\ntitle: T\nowner: O\nstatus: draft\n---\n[x](b.md "T") [me](p.md "Me") [e](https://example.org "E")\n' \
+  > "$work/titled/p.md"
+if build "$work/titled" "$work/titledout"; then
+	validate titled-links "$work/titledout/isms.xml"
+else
+	no "titled links: build failed"; sed -n '1,10p' "$work/log"
+fi
+
 echo "docbook ($bin): $pass passed, $fail failed"
 [ $fail = 0 ]
