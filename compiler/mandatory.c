@@ -63,9 +63,9 @@ doc_standing(const struct doc *d)
 	const char *st = d->entity != NULL ? entity_str(d->entity, "status") : NULL;
 
 	if (st == NULL)
-		return 2;
-	return strcmp(st, "approved") == 0 ? 3 : strcmp(st, "retired") == 0 ? 0 :
-	    strcmp(st, "draft") == 0 ? 1 : 2;
+		return 1;
+	return strcmp(st, "approved") == 0 ? 3 : strcmp(st, "draft") == 0 ? 2 :
+	    strcmp(st, "retired") == 0 ? 0 : 1;
 }
 
 static int

@@ -49,8 +49,9 @@ int clauses_hold(const struct ynode *c, const char *clause);
 int doc_holds_clause(const struct doc *d, const char *clause);
 
 /* How fit a document that holds a clause is to stand for it (the home
- * page's scope and policy, the book's preface): approved 3, no status 2,
- * draft 1, retired 0. The first of the fittest stands. */
+ * page's scope and policy, the book's preface): approved 3, draft 2, no
+ * status (not a policy or procedure, as a control with a stray clauses:) 1,
+ * retired 0. The first of the fittest stands. */
 int doc_standing(const struct doc *d);
 
 #endif

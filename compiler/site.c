@@ -1793,7 +1793,7 @@ S_documented(struct site *s, struct mu_buf *b)
 }
 
 /* The published entity that documents clause: the first of the fittest
- * (an approved one before a draft, a retired one last). */
+ * (approved, draft, no status, retired: doc_standing). */
 static const struct entity *
 S_clause(const struct site *s, const char *clause)
 {
