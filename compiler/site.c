@@ -951,8 +951,8 @@ S_entity_page(struct site *s, struct md_parser *p, struct cmark_node *const *tre
 			continue;
 		xgrow(&fields, &capf, nf + 1, sizeof(*fields));
 		fields[nf++] = r->field;
-		if (from == NULL && s->href[k] == NULL)
-			continue; /* a plain page left out of the manual */
+		if (s->href[k] == NULL)
+			continue; /* left out of the manual: not even its id */
 		o = mu_map(&a);
 		mu_set(&a, o, "link", s->vlinks[k]);
 		mu_set(&a, o, "kind", mu_str(from != NULL ? from->kind->name : "page"));
@@ -2049,8 +2049,8 @@ S_entity_json(const struct site *s, const struct entity *e)
 	for (size_t k = 0; k < e->in.n; k++) {
 		const struct ref *r = e->in.v[k];
 		json_t *o;
-		if (r->from->entity == NULL && s->href[S_docno(s, r->from)] == NULL)
-			continue; /* a plain page left out of the manual */
+		if (s->href[S_docno(s, r->from)] == NULL)
+			continue; /* left out of the manual: not even its id */
 		o = json_object();
 		if (r->from->entity != NULL)
 			json_object_set_new_nocheck(o, "id", json_string(r->from->entity->id));

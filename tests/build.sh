@@ -259,6 +259,7 @@ if build "$work/pub" -o "$work/pubout"; then
 	   ! grep -rqE 'Zanzibar|Quokka|Wombat|Numbat|Capybara|Jackalope' "$work/pubout" &&
 	   grep -q ' and the plan its map\.' "$work/pubout/asset/AST-1.html" && ! grep -q 'secret' "$work/pubout/isms.xml" &&
 	   ! grep -qE 'POL-SECRET|POL-DRAFT' "$work/pubout/policy/index.html" &&
+	   ! grep -qE 'POL-SECRET|POL-DRAFT' "$work/pubout/control/A.5.1.html" &&
 	   grep -q 'POL-SECRET' "$work/pubout/soa.csv" && grep -q '^R-HIDDEN,' "$work/pubout/matrix.csv" &&
 	   $tool links "$work/pubout" 2>/dev/null; then ok; else no "publish: an excluded entity leaked or a link broke"; fi
 else
