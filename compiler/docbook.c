@@ -816,7 +816,10 @@ S_text_ref(void *ctx, const char *lit, const struct md_textref *r)
 	char *id = xstrndup(lit + r->off + r->id_off, r->id_len);
 
 	S_textn(B, T->parent, lit + T->pos, r->off - T->pos);
-	if (r->text_len > 0)
+	if (T->C->in_link) /* no link in a link: the text shown, as the site does */
+		S_textn(B, T->parent, r->text_len > 0 ? lit + r->off + r->text_off : id,
+		    r->text_len > 0 ? r->text_len : r->id_len);
+	else if (r->text_len > 0)
 		S_ref(B, T->parent, id, lit + r->off + r->text_off, r->text_len);
 	else
 		S_ref(B, T->parent, id, id, r->id_len);
@@ -834,7 +837,7 @@ S_text_refs(struct conv *C, cmark_node *node, xmlNodePtr parent)
 	if (lit == NULL)
 		return;
 	n = strlen(lit);
-	if (C->in_link || strstr(lit, "[[") == NULL) {
+	if (strstr(lit, "[[") == NULL) {
 		S_textn(C->B, parent, lit, n);
 		return;
 	}
