@@ -351,7 +351,7 @@ S_default_levels(struct config *c, struct arena *a)
 int
 config_load(struct config *c, struct arena *a, const char *text, size_t len, struct diags *d)
 {
-	struct yaml_ctx y = {a, d, CONFIG_FILE, 0};
+	struct yaml_ctx y = {a, d, CONFIG_FILE, 0, 0};
 	struct ynode *root = NULL;
 	const struct ynode *n, *risk, *pub;
 

@@ -229,7 +229,7 @@ S_version(git_repository *repo, const git_oid *oid, const char *path, struct are
 	if (fm.state == FM_OK) {
 		struct diags scratch;
 		struct ynode *root = NULL;
-		struct yaml_ctx y = {a, &scratch, path, fm.yaml_line0};
+		struct yaml_ctx y = {a, &scratch, path, fm.yaml_line0, 0};
 		diags_init(&scratch);
 		if (yaml_load(&y, s + fm.yaml_off, fm.yaml_len, &root) == 0 && root != NULL) {
 			v->ver = ynode_get(root, "version");

@@ -95,7 +95,7 @@ S_load(struct migration *M)
 		goto out;
 	}
 	{
-		struct yaml_ctx y = {&M->arena, &d, MAPPING_FILE, 0};
+		struct yaml_ctx y = {&M->arena, &d, MAPPING_FILE, 0, 0};
 		yaml_load(&y, text, len, &root);
 		free(text);
 	}

@@ -172,7 +172,7 @@ S_parse(struct worker *w, struct doc *doc)
 		goto fail;
 	}
 	if (fs.state == FM_OK) {
-		struct yaml_ctx y = {w->arena, &doc->diags, doc->path, fs.yaml_line0};
+		struct yaml_ctx y = {w->arena, &doc->diags, doc->path, fs.yaml_line0, 1};
 		struct ynode *root;
 		const struct ynode *kind, *title;
 		if (yaml_load(&y, s + fs.yaml_off, fs.yaml_len, &root) != 0)

@@ -334,7 +334,7 @@ int
 schemas_load_kind(struct schemas *s, const char *file, const char *text, size_t len,
     int builtin, struct diags *d)
 {
-	struct yaml_ctx y = {&s->arena, d, file, 0};
+	struct yaml_ctx y = {&s->arena, d, file, 0, 0};
 	struct loadctx L = {s, file, d, 0};
 	struct ynode *root, *kn, *pl, *fl;
 	struct kinddef *k;
@@ -464,7 +464,7 @@ int
 schemas_load_catalog(struct schemas *s, const char *file, const char *text, size_t len,
     struct diags *d)
 {
-	struct yaml_ctx y = {&s->arena, d, file, 0};
+	struct yaml_ctx y = {&s->arena, d, file, 0, 0};
 	struct ynode *root, *c, *t;
 
 	if (yaml_load(&y, text, len, &root) != 0)

@@ -140,7 +140,7 @@ yaml_load(const struct yaml_ctx *y, const char *text, size_t len, struct ynode *
 	}
 	/* bytes libyaml would refuse at 1:1 (isms.yaml, schemas; a Markdown
 	 * file's are found before its front matter is split), at their place */
-	{
+	if (!y->text_checked) {
 		int nul, line, col;
 		size_t bad = text_check_utf8(text, len, &nul);
 		if (bad < len) {

@@ -30,6 +30,7 @@ struct yaml_ctx {
 	struct diags *diags;
 	const char *file;      /* for diagnostics; borrowed */
 	int line0;             /* lines of the file before the text */
+	int text_checked;      /* the caller found the file UTF-8 with no NUL */
 };
 
 /* Parse one YAML document from text[0..len). Returns its root (NULL for an

@@ -69,7 +69,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&out, 0, sizeof(out));
 	fm_split(s, size, &fs);
 	if (fs.state == FM_OK) {
-		struct yaml_ctx y = {&a, &d, "f.md", fs.yaml_line0};
+		struct yaml_ctx y = {&a, &d, "f.md", fs.yaml_line0, 0};
 		struct ynode *root;
 		if (yaml_load(&y, s + fs.yaml_off, fs.yaml_len, &root) == 0 && root != NULL &&
 		    root->type == YNODE_MAP) {

@@ -65,7 +65,7 @@ S_teardown(void **state)
 static int
 S_check(struct fx *f, const char *text)
 {
-	struct yaml_ctx y = {&f->a, &f->d, "t.md", 1};
+	struct yaml_ctx y = {&f->a, &f->d, "t.md", 1, 0};
 	struct ynode *root;
 
 	diags_free(&f->d);

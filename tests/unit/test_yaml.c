@@ -22,7 +22,7 @@ S_setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 	arena_init(&f->a);
 	diags_init(&f->d);
-	f->y = (struct yaml_ctx){&f->a, &f->d, "f.md", 1};
+	f->y = (struct yaml_ctx){&f->a, &f->d, "f.md", 1, 0};
 	*state = f;
 	return 0;
 }
